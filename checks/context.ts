@@ -1,0 +1,42 @@
+// What the doctor's own checks receive. The CLI builds one DoctorServices per run.
+import type { Check, CheckContext } from "../src/engine/types.js";
+import type { SecretRegistry } from "../src/engine/secrets.js";
+
+export interface DoctorOptions {
+  /** --home: Hermes root (otherwise HERMES_HOME, otherwise the platform default). */
+  home?: string;
+  /** --profile NAME: <root>/profiles/NAME. */
+  profile?: string;
+  /** --offline: no network at all. */
+  offline: boolean;
+  /** --read-only: never refresh, never write. */
+  readOnly: boolean;
+  /** --refresh: refresh even a fresh token (explicit consent to rotate). */
+  refresh: boolean;
+  /** --model: inference probe model instead of config.yaml's. */
+  model?: string;
+  /** --issuer / HERMES_DOCTOR_ISSUER override. */
+  issuer?: string;
+  /** --api-base / HERMES_DOCTOR_API_BASE override. */
+  apiBase?: string;
+  /** --ca-file: extra trusted CA (PEM). */
+  caFile?: string;
+  /** --timeout: overall deadline of the run, ms. */
+  timeoutMs: number;
+}
+
+export interface DoctorServices {
+  options: DoctorOptions;
+  /** A snapshot of the environment; checks never read process.env directly. */
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+  /** The user's home directory (os.homedir()). */
+  userHome: string;
+  /** Wall clock, epoch ms. */
+  now(): number;
+  /** Register every token or key a check reads, so no output can ever show it. */
+  secrets: SecretRegistry;
+}
+
+export type DoctorContext = CheckContext<DoctorServices>;
+export type DoctorCheck<D = unknown> = Check<DoctorServices, D>;
