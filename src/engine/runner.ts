@@ -8,13 +8,20 @@ export interface RunOptions<S> {
   checkTimeoutMs?: number;
   /** Run only these ids (their dependencies are pulled in too). */
   only?: readonly string[];
-  /** Never run these ids; their dependants are skipped with the reason. */
-  skip?: readonly string[];
+  /** Never run these ids (plain ids: "skipped with --skip"); their dependants are skipped with the reason. */
+  skip?: readonly (string | SkipRule)[];
   /** Called as each check finishes (progress display). Must not throw. */
   onFinish?: (record: RunRecord) => void;
   /** Called as each check starts. */
   onStart?: (check: Check<S>) => void;
   now?: () => number;
+}
+
+/** A check left out on purpose, with the code and summary its record carries (e.g. offline). */
+export interface SkipRule {
+  id: string;
+  code: string;
+  summary: string;
 }
 
 export interface RunSummary {
@@ -58,7 +65,11 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
   const deadlineTimer = setTimeout(() => runAbort.abort(new CheckTimeout("deadline")), opts.timeoutMs);
 
   const selected = opts.only?.length ? withDependencies(checks, opts.only) : undefined;
-  const skipped = new Set(opts.skip ?? []);
+  const skipped = new Map<string, SkipRule>();
+  for (const s of opts.skip ?? []) {
+    const rule = typeof s === "string" ? { id: s, code: "not_selected", summary: "skipped with --skip" } : s;
+    skipped.set(rule.id, rule);
+  }
   const outcomes = new Map<string, { result: CheckResult; data?: unknown }>();
   const records = new Map<string, RunRecord>();
   let deadlineHit = false;
@@ -90,7 +101,9 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
       finish(check, { status: "skip", code: "deadline", summary: "not started: the run's deadline was reached" }, t0);
       return;
     }
-    const budget = Math.min(check.timeoutMs ?? opts.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, remaining);
+    const ownBudget = check.timeoutMs ?? opts.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+    const budget = Math.min(ownBudget, remaining);
+    const cutByDeadline = ownBudget >= remaining;
     const own = new AbortController();
     const signal = AbortSignal.any([own.signal, runAbort.signal]);
     const timer = setTimeout(() => own.abort(new CheckTimeout("check")), budget);
@@ -107,7 +120,7 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
       finish(check, validOutcome(outcome), t0);
     } catch (err) {
       if (signal.aborted) {
-        const byDeadline = runAbort.signal.aborted && !own.signal.aborted;
+        const byDeadline = runAbort.signal.aborted || cutByDeadline;
         if (byDeadline) deadlineHit = true;
         finish(check, {
           status: "error",
@@ -133,8 +146,9 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
       await Promise.all(deps.map((d) => pending.get(d)));
       const t0 = now();
       if (selected && !selected.has(check.id)) return; // not part of this run at all
-      if (skipped.has(check.id)) {
-        finish(check, { status: "skip", code: "not_selected", summary: "skipped with --skip" }, t0);
+      const rule = skipped.get(check.id);
+      if (rule) {
+        finish(check, { status: "skip", code: rule.code, summary: rule.summary }, t0);
         return;
       }
       const blocker = deps.map((d) => ({ id: d, r: outcomes.get(d)?.result })).find(({ r }) => !r || !(r.status === "pass" || r.status === "warn"));

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The entry point and the only place that ends the process. Anything unexpected becomes a
+// one-line, redacted message and exit 3, never a stack trace (set HERMES_DOCTOR_DEBUG=1 for one).
+import { readFileSync } from "node:fs";
+import { processIO, type IO } from "./io.js";
+import { runProgram } from "./program.js";
+import { EXIT } from "../diagnosis/verdicts.js";
+import { redactString } from "../report/redact.js";
+
+function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export async function main(argv: string[], io: IO): Promise<number> {
+  const version = toolVersion();
+  try {
+    return await runProgram(argv, io, {
+      xai: async (flags, io2) => (await import("./run-xai.js")).runXai(flags, io2, version),
+      checks: async (flags, io2) => (await import("./list-checks.js")).listChecks(flags, io2),
+    }, version);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`hermes-doctor: internal error: ${redactString(message.split("\n")[0] ?? "", [])}\n`);
+    if (io.env.HERMES_DOCTOR_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${redactString(err.stack, [])}\n`);
+    io.stderr.write("This is a bug in hermes-doctor; please report it with the command you ran.\n");
+    return EXIT.internal;
+  }
+}
+
+const io = processIO();
+process.exitCode = await main(process.argv.slice(2), io);

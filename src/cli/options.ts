@@ -1,0 +1,40 @@
+// Flag values -> validated options. Every bad value becomes a UsageError with one line
+// that says what is wrong and what would be right (exit 2).
+import { InvalidArgumentError } from "commander";
+
+export class UsageError extends Error {}
+
+export const FORMATS = ["text", "json"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** commander parser for --timeout: whole milliseconds, 100 ms to 10 minutes. */
+export function parseTimeout(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a number of milliseconds (e.g. --timeout 3000).`);
+  const ms = Number(value);
+  if (ms < 100 || ms > 600_000) throw new InvalidArgumentError(`${ms} ms is out of range: use 100 to 600000.`);
+  return ms;
+}
+
+/** commander parser for --only / --skip: comma-separated, repeatable. */
+export function parseIdList(value: string, previous: string[] = []): string[] {
+  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError("expects check ids, e.g. --only store.parse,token.expiry");
+  return [...previous, ...ids];
+}
+
+export function parseProfile(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
+    throw new InvalidArgumentError(`"${value}" is not a profile name (letters, digits, '.', '_', '-').`);
+  }
+  return value;
+}
+
+/** Unknown ids in --only / --skip are usage errors, with the list command as the fix. */
+export function checkIdsExist(ids: readonly string[], known: ReadonlySet<string>, flag: string): void {
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) {
+    throw new UsageError(`${flag}: unknown check id${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (list them with: hermes-doctor checks)`);
+  }
+}

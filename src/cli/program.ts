@@ -1,0 +1,126 @@
+// Flag binding only: commander turns argv into typed options and hands them to a command
+// function that returns an exit code. Nothing here decides a verdict.
+import { Command, CommanderError, Option } from "commander";
+import type { IO } from "./io.js";
+import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
+import { EXIT } from "../diagnosis/verdicts.js";
+
+export interface XaiFlags {
+  home?: string;
+  profile?: string;
+  format: Format;
+  json?: boolean;
+  verbose?: boolean;
+  color: boolean;
+  strict?: boolean;
+  offline?: boolean;
+  readOnly?: boolean;
+  refresh?: boolean;
+  model?: string;
+  issuer?: string;
+  apiBase?: string;
+  caFile?: string;
+  only?: string[];
+  skip?: string[];
+  timeout: number;
+}
+
+export interface ChecksFlags {
+  format: Format;
+  json?: boolean;
+}
+
+export interface Commands {
+  xai(flags: XaiFlags, io: IO): Promise<number>;
+  checks(flags: ChecksFlags, io: IO): Promise<number>;
+}
+
+const EXIT_HELP = `
+Exit codes (the same in every format):
+  0   healthy, or local_ok (offline run, nothing wrong locally)
+  1   unverified (no verdict could be reached), or any warning under --strict
+  2   usage error
+  3   the doctor itself failed
+  10  not_logged_in, store_unreadable, store_corrupt, state_invalid
+  11  session_quarantined, session_revoked, token_rejected
+  12  entitlement_denied, spending_limit, usage_exhausted, model_unavailable
+  13  network_unreachable, tls_untrusted, clock_skew
+  14  rate_limited, upstream_unavailable, timed_out
+
+Verdicts and fixes: docs/verdicts.md. JSON schema: docs/report.schema.json.`;
+
+export function buildProgram(io: IO, commands: Commands, version: string): Command {
+  const program = new Command("hermes-doctor");
+  // Set before .command() so subcommands inherit them (stack-notes §1.1).
+  program
+    .description("A doctor for Hermes Agent logins. First target: the xAI (Grok) OAuth login.")
+    .version(version, "-V, --version")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command("xai")
+    .description("Diagnose the xAI (Grok) OAuth login Hermes uses: store, token, network, refresh, and a real request.")
+    .option("--home <dir>", "Hermes root folder (default: $HERMES_HOME, else ~/.hermes)")
+    .option("--profile <name>", "use the Hermes profile <root>/profiles/<name>", parseProfile)
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .option("--json", "same as --format json")
+    .option("-v, --verbose", "show every check's details and timings")
+    .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
+    .option("--strict", "exit 1 when any check warns, even if the verdict is healthy")
+    .option("--offline", "local checks only: nothing is sent over the network")
+    .option("--read-only", "never refresh a token and never write auth.json (implied when CI is set)")
+    .option("--refresh", "refresh the token even if it is still fresh (rotates the single-use refresh token and saves it)")
+    .option("--model <id>", "model for the inference probe (default: the one Hermes will use)")
+    .option("--issuer <url>", "xAI OAuth issuer (default https://auth.x.ai; env HERMES_DOCTOR_ISSUER)")
+    .option("--api-base <url>", "xAI API base URL (default https://api.x.ai/v1; env HERMES_DOCTOR_API_BASE)")
+    .option("--ca-file <pem>", "extra CA certificate(s) to trust, e.g. a TLS-intercepting proxy's")
+    .option("--only <ids>", "run only these checks (comma-separated; their dependencies run too)", parseIdList)
+    .option("--skip <ids>", "do not run these checks (comma-separated)", parseIdList)
+    .option("--timeout <ms>", "deadline for the whole run, in milliseconds", parseTimeout, DEFAULT_TIMEOUT_MS)
+    .addHelpText("after", EXIT_HELP)
+    .action(async (flags: XaiFlags) => {
+      if (flags.json) flags.format = "json";
+      if (flags.readOnly && flags.refresh) throw new UsageError("--read-only and --refresh contradict each other: pick one.");
+      program.setOptionValue("exitCode", await commands.xai(flags, io));
+    });
+
+  program
+    .command("checks")
+    .description("List every check: id, layer, dependencies and what it verifies.")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .option("--json", "same as --format json")
+    .action(async (flags: ChecksFlags) => {
+      if (flags.json) flags.format = "json";
+      program.setOptionValue("exitCode", await commands.checks(flags, io));
+    });
+
+  return program;
+}
+
+/** Parses argv and runs the command; returns the process exit code. Never throws. */
+export async function runProgram(argv: string[], io: IO, commands: Commands, version: string): Promise<number> {
+  const program = buildProgram(io, commands, version);
+  if (argv.length === 0) {
+    io.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return (program.getOptionValue("exitCode") as number | undefined) ?? EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; commander has already printed.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`hermes-doctor: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,101 @@
+// `hermes-doctor xai`: wire the services, run the checks, diagnose, build the report, render.
+import os from "node:os";
+import { Chalk } from "chalk";
+import type { IO } from "./io.js";
+import { colorLevel, spinnerAllowed } from "./io.js";
+import type { XaiFlags } from "./program.js";
+import { checkIdsExist } from "./options.js";
+import { startProgress } from "./spinner.js";
+import { builtinRegistry, NETWORK_LAYERS } from "../../checks/index.js";
+import type { DoctorServices } from "../../checks/context.js";
+import { runChecks, type SkipRule } from "../engine/runner.js";
+import { SecretRegistry } from "../engine/secrets.js";
+import { diagnose } from "../diagnosis/diagnose.js";
+import { EXIT } from "../diagnosis/verdicts.js";
+import { buildReport } from "../report/build.js";
+import type { Report } from "../report/model.js";
+import { renderJson } from "../report/json.js";
+import { renderText } from "../report/text.js";
+
+export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
+  const registry = builtinRegistry();
+  const known = new Set(registry.list().map((c) => c.id));
+  checkIdsExist(flags.only ?? [], known, "--only");
+  checkIdsExist(flags.skip ?? [], known, "--skip");
+
+  // CI runs never rotate a single-use refresh token unless --refresh says so explicitly.
+  const readOnly = Boolean(flags.readOnly) || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
+  const offline = Boolean(flags.offline);
+  const services: DoctorServices = {
+    options: {
+      home: flags.home,
+      profile: flags.profile,
+      offline,
+      readOnly,
+      refresh: Boolean(flags.refresh),
+      model: flags.model,
+      issuer: flags.issuer,
+      apiBase: flags.apiBase,
+      caFile: flags.caFile,
+      timeoutMs: flags.timeout,
+    },
+    env: io.env,
+    platform: process.platform,
+    userHome: os.homedir(),
+    now: () => Date.now(),
+    secrets: new SecretRegistry(),
+  };
+
+  const checks = registry.list();
+  const skip: (string | SkipRule)[] = [...(flags.skip ?? [])];
+  if (offline) {
+    for (const c of checks) {
+      if (NETWORK_LAYERS.includes(c.layer)) skip.push({ id: c.id, code: "offline", summary: "not run: --offline" });
+    }
+  }
+
+  const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the xAI login…");
+  const started = Date.now();
+  let summary;
+  try {
+    summary = await runChecks(checks, {
+      services,
+      timeoutMs: flags.timeout,
+      only: flags.only,
+      skip,
+      onStart: (c) => progress.update(`Checking: ${c.title}…`),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const diagnosis = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit });
+  const homeDetails = summary.records.find((r) => r.id === "store.home")?.details ?? {};
+  const report = buildReport({
+    command: "xai",
+    toolVersion,
+    records: summary.records,
+    diagnosis,
+    context: {
+      ...(typeof homeDetails.home === "string" ? { home: homeDetails.home } : {}),
+      ...(typeof homeDetails.profile === "string" ? { profile: homeDetails.profile } : {}),
+      offline,
+      readOnly,
+    },
+    durationMs: Date.now() - started,
+    generatedAt: new Date(),
+    secrets: services.secrets.values(),
+  });
+
+  io.stdout.write(flags.format === "json"
+    ? renderJson(report)
+    : renderText(report, { chalk: new Chalk({ level: colorLevel(io.stdout, io.env, flags.color) }), verbose: flags.verbose }));
+  return exitCodeFor(report, Boolean(flags.strict));
+}
+
+/** The verdict's exit code; --strict turns a clean exit with warnings into 1. */
+export function exitCodeFor(report: Report, strict: boolean): number {
+  const code = report.verdict.exitCode;
+  if (strict && code === EXIT.ok && report.counts.warn > 0) return EXIT.unverified;
+  return code;
+}

@@ -1,0 +1,14 @@
+// The public API for third-party checks and embedders: the engine contract, the registry,
+// the runner, the diagnosis and the report model. The CLI is built on exactly this.
+export type { Check, CheckContext, CheckOutcome, CheckResult, Fix, RunRecord, Status } from "./engine/types.js";
+export { CheckRegistry } from "./engine/registry.js";
+export { runChecks, type RunOptions, type RunSummary, type SkipRule } from "./engine/runner.js";
+export { SecretRegistry, fingerprint } from "./engine/secrets.js";
+export { diagnose, type Diagnosis, type Facets, type Verdict } from "./diagnosis/diagnose.js";
+export { VERDICTS, VERDICT_CODES, type VerdictCode } from "./diagnosis/verdicts.js";
+export { ReportSchema, SCHEMA_VERSION, type Report } from "./report/model.js";
+export { buildReport } from "./report/build.js";
+export { renderText } from "./report/text.js";
+export { renderJson } from "./report/json.js";
+export type { DoctorCheck, DoctorContext, DoctorServices, DoctorOptions } from "../checks/context.js";
+export { builtinRegistry } from "../checks/index.js";

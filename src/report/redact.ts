@@ -1,0 +1,32 @@
+// Redaction belongs to the data model: the report is redacted once, before any renderer sees it.
+import { fingerprint } from "../engine/secrets.js";
+
+// Shapes of secrets we may not have registered: JWTs and xAI API keys.
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const XAI_KEY = /\bxai-[A-Za-z0-9_-]{16,}/g;
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+
+/** Replaces every known secret and anything secret-shaped in a string by a fingerprint. */
+export function redactString(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(`[redacted ${fingerprint(secret)}]`);
+  }
+  return out
+    .replace(JWT, (m) => `[redacted ${fingerprint(m)}]`)
+    .replace(XAI_KEY, (m) => `[redacted ${fingerprint(m)}]`)
+    .replace(BEARER, (_m, word: string) => `${word} [redacted]`);
+}
+
+/** Deep copy of a JSON-like value with every string (keys included) redacted. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redactString(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactString(k, secrets), walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
