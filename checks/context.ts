@@ -1,6 +1,7 @@
 // What the doctor's own checks receive. The CLI builds one DoctorServices per run.
 import type { Check, CheckContext } from "../src/engine/types.js";
 import type { SecretRegistry } from "../src/engine/secrets.js";
+import type { HttpClient } from "../src/net/http.js";
 
 export interface DoctorOptions {
   /** --home: Hermes root (otherwise HERMES_HOME, otherwise the platform default). */
@@ -36,6 +37,11 @@ export interface DoctorServices {
   now(): number;
   /** Register every token or key a check reads, so no output can ever show it. */
   secrets: SecretRegistry;
+  /**
+   * The run's one HTTP client (timeouts, proxy, CA), made on first use so offline runs never
+   * load undici. Throws HttpClientConfigError for an unusable --ca-file or proxy variable.
+   */
+  http(): Promise<HttpClient>;
 }
 
 export type DoctorContext = CheckContext<DoctorServices>;

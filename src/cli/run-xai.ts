@@ -16,6 +16,9 @@ import { buildReport } from "../report/build.js";
 import type { Report } from "../report/model.js";
 import { renderJson } from "../report/json.js";
 import { renderText } from "../report/text.js";
+import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
+import type { HttpClient } from "../net/http.js";
+import { UsageError } from "./options.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   const registry = builtinRegistry();
@@ -26,6 +29,8 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
   // CI runs never rotate a single-use refresh token unless --refresh says so explicitly.
   const readOnly = Boolean(flags.readOnly) || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
   const offline = Boolean(flags.offline);
+  const endpoints = endpointsOrUsageError(flags, io);
+  let http: Promise<HttpClient> | undefined;
   const services: DoctorServices = {
     options: {
       home: flags.home,
@@ -44,6 +49,8 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     userHome: os.homedir(),
     now: () => Date.now(),
     secrets: new SecretRegistry(),
+    // Lazy: undici is only loaded when a network check runs.
+    http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env: io.env, caFile: flags.caFile }))),
   };
 
   const checks = registry.list();
@@ -67,6 +74,8 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     });
   } finally {
     progress.stop();
+    // Destroy, not close: a hung request must not keep the process alive after the deadline.
+    if (http) await http.then((c) => c.close()).catch(() => {});
   }
 
   const diagnosis = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit });
@@ -81,6 +90,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       ...(typeof homeDetails.profile === "string" ? { profile: homeDetails.profile } : {}),
       offline,
       readOnly,
+      ...(offline ? {} : { endpoints: { issuer: endpoints.issuer, apiBase: endpoints.apiBase, overridden: endpoints.issuerOverridden || endpoints.apiBaseOverridden } }),
     },
     durationMs: Date.now() - started,
     generatedAt: new Date(),
@@ -98,4 +108,14 @@ export function exitCodeFor(report: Report, strict: boolean): number {
   const code = report.verdict.exitCode;
   if (strict && code === EXIT.ok && report.counts.warn > 0) return EXIT.unverified;
   return code;
+}
+
+/** A malformed --issuer / --api-base (or their env variables) is a usage error, not a finding. */
+function endpointsOrUsageError(flags: XaiFlags, io: IO) {
+  try {
+    return resolveEndpoints({ issuer: flags.issuer, apiBase: flags.apiBase }, io.env);
+  } catch (err) {
+    if (err instanceof EndpointError) throw new UsageError(err.message);
+    throw err;
+  }
 }

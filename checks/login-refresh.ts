@@ -1,0 +1,175 @@
+// The token refresh, under the policy "never do what Hermes would not do next anyway":
+// a fresh token is left alone (unless --refresh); a due or expired one is refreshed exactly
+// as Hermes would — under Hermes' auth.lock, re-reading the store first, adopting a pair another
+// process already rotated, then writing atomically. --read-only and CI never refresh or write.
+// Facts: shared/reference/hermes-auth-store-and-xai-oauth.md §2 and §4 (hermes_cli/auth_xai.py,
+// agent/credential_pool.py).
+import { readFile } from "node:fs/promises";
+import type { CheckOutcome } from "../src/engine/types.js";
+import type { DoctorCheck, DoctorContext } from "./context.js";
+import type { CredentialData } from "../src/hermes/credentials.js";
+import type { EndpointsData } from "./net-endpoints.js";
+import type { DiscoveryData } from "./login-discovery.js";
+import type { ClockData } from "./net-clock.js";
+import { jwtExp } from "../src/xai/jwt.js";
+import { humanRemaining, refreshDecision } from "../src/xai/refresh-policy.js";
+import { validateEndpoint } from "../src/xai/endpoints.js";
+import { parseTokenResponse, refreshGrant } from "../src/xai/oauth.js";
+import { classifyRefreshResponse } from "../src/xai/signatures.js";
+import { AuthLockTimeoutError, AuthLockUnavailableError, withAuthLock } from "../src/hermes/lock.js";
+import { writeFileAtomic } from "../src/hermes/atomic-write.js";
+import { applyRotation, currentPair, isLocated, locateRefreshToken } from "../src/hermes/rotation.js";
+import { apiErrorOutcome, transportOutcome } from "./support.js";
+import { RELOGIN_COMMAND } from "../src/xai/constants.js";
+
+export interface RefreshData {
+  /** The access token to use from here on (refreshed, adopted, or the stored one). */
+  accessToken: string;
+  refreshed: boolean;
+}
+
+/** Hermes waits max(15, refresh_timeout + 5) = 25 s for the lock on the xAI refresh path. */
+const HERMES_LOCK_WAIT_MS = 25_000;
+
+export const loginRefresh: DoctorCheck<RefreshData> = {
+  id: "login.refresh",
+  title: "Token refresh",
+  layer: "login",
+  description: "Refreshes the token only when Hermes would (expired or inside its refresh window) or with --refresh; under Hermes' lock, saving the rotated refresh token. Never under --read-only or CI.",
+  dependsOn: ["xai.credential", "net.endpoints", "login.discovery", "net.clock"],
+  timeoutMs: 40_000,
+  async run(ctx) {
+    const { options } = ctx.services;
+    const cred = ctx.data<CredentialData>("xai.credential")!;
+    const skewMs = ctx.data<ClockData>("net.clock")?.skewMs ?? 0;
+    const nowSec = (ctx.services.now() + skewMs) / 1000; // judged on xAI's clock, not ours
+    const decision = refreshDecision(jwtExp(cred.accessToken), nowSec);
+    const wanted = options.refresh || decision.due || !cred.accessToken;
+    const left = decision.remainingSec !== undefined ? humanRemaining(decision.remainingSec) : "no expiry claim";
+
+    if (!wanted) {
+      return {
+        status: "pass",
+        summary: `access token fresh (${left}); not refreshed — Hermes would not either (use --refresh to test it)`,
+        details: { refreshed: false, reason: decision.reason },
+        data: { accessToken: cred.accessToken!, refreshed: false },
+      };
+    }
+    if (!cred.refreshToken) {
+      return {
+        status: "fail",
+        code: "state_invalid",
+        summary: "the token needs a refresh but no refresh token is stored (Hermes: xai_auth_missing_refresh_token)",
+        fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
+      };
+    }
+    if (options.readOnly) return notRefreshed(ctx, cred, decision.expired, left);
+
+    const tokenEndpoint = chooseTokenEndpoint(ctx, cred);
+    if (!tokenEndpoint.ok) return { status: "fail", code: "discovery_invalid", summary: tokenEndpoint.message };
+
+    try {
+      const lockWait = Math.max(0, Math.min(HERMES_LOCK_WAIT_MS, ctx.deadline - ctx.services.now() - 1000));
+      return await withAuthLock(cred.storePath, { timeoutMs: lockWait, env: ctx.services.env, signal: ctx.signal }, () =>
+        refreshLocked(ctx, cred, tokenEndpoint.url, nowSec));
+    } catch (err) {
+      if (err instanceof AuthLockTimeoutError || err instanceof AuthLockUnavailableError) {
+        const usable = cred.accessToken && !decision.expired;
+        return {
+          status: usable ? "warn" : "error",
+          code: "lock_unavailable",
+          summary: `not refreshed: ${err.message}`,
+          ...(usable ? { data: { accessToken: cred.accessToken!, refreshed: false } } : {}),
+        };
+      }
+      throw err;
+    }
+  },
+};
+
+function notRefreshed(ctx: DoctorContext, cred: CredentialData, expired: boolean, left: string): CheckOutcome<RefreshData> {
+  const why = ctx.services.options.readOnly && ctx.services.env.CI ? "CI is set (implies --read-only)" : "--read-only";
+  const details = {
+    refreshed: false,
+    why,
+    note: "xAI refresh tokens are single-use: a refresh rotates them. A refresh token kept in a CI secret dies at the first rotation, so CI runs never refresh unless --refresh is given.",
+  };
+  if (cred.accessToken && !expired) {
+    return {
+      status: "pass",
+      summary: `token due for refresh (${left}); Hermes will refresh it on its next request — not refreshed here (${why})`,
+      details,
+      data: { accessToken: cred.accessToken, refreshed: false },
+    };
+  }
+  return {
+    status: "skip",
+    code: "refresh_not_tested",
+    summary: `access token ${cred.accessToken ? `expired (${left})` : "missing"}; Hermes will refresh it on its next request — not tested here (${why}), so the login cannot be verified`,
+    details,
+    fixes: [{ text: "Run once without --read-only (outside CI) to test the refresh and save the rotated token", command: "hermes-doctor xai" }],
+  };
+}
+
+/** Hermes uses the stored discovery token_endpoint, else fresh discovery; an override always wins. */
+function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: true; url: string } | { ok: false; message: string } {
+  const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
+  const discovered = ctx.data<DiscoveryData>("login.discovery")!.tokenEndpoint;
+  if (endpoints.issuerOverridden || !cred.tokenEndpoint) return { ok: true, url: discovered };
+  const v = validateEndpoint(cred.tokenEndpoint, { overridden: false, field: "token_endpoint" });
+  return v.ok ? { ok: true, url: cred.tokenEndpoint } : v;
+}
+
+async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndpoint: string, nowSec: number): Promise<CheckOutcome<RefreshData>> {
+  const { secrets } = ctx.services;
+  // Re-read under the lock: another process may have rotated the grant since we looked.
+  const store = JSON.parse((await readFile(cred.storePath, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
+  let refreshToken = cred.refreshToken!;
+  if (!isLocated(locateRefreshToken(store, refreshToken))) {
+    const now = currentPair(store, { poolRowId: cred.poolRowId });
+    secrets.add(now?.accessToken);
+    secrets.add(now?.refreshToken);
+    if (now?.accessToken && !ctx.services.options.refresh && !refreshDecision(jwtExp(now.accessToken), nowSec).due) {
+      return {
+        status: "pass",
+        summary: "another process already rotated the token; adopted the stored pair instead of refreshing again",
+        details: { refreshed: false, adopted: true },
+        data: { accessToken: now.accessToken, refreshed: false },
+      };
+    }
+    if (!now?.refreshToken) {
+      return { status: "fail", code: "session_quarantined", summary: "the stored login disappeared while waiting for the lock (logged out or quarantined by Hermes)", fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }] };
+    }
+    refreshToken = now.refreshToken;
+  }
+
+  const http = await ctx.services.http();
+  const res = await refreshGrant(http, tokenEndpoint, refreshToken, ctx.signal);
+  if (!res.ok) return transportOutcome(res, "token refresh failed");
+  const cls = classifyRefreshResponse(res.status, res.text);
+  if (cls) return apiErrorOutcome(res, cls, "token refresh refused");
+  const tokens = parseTokenResponse(res.json);
+  if (!tokens) return { status: "fail", code: "upstream_unavailable", summary: `token refresh answered HTTP ${res.status} without an access token`, details: { httpStatus: res.status } };
+  secrets.add(tokens.access_token);
+  secrets.add(tokens.refresh_token);
+  secrets.add(tokens.id_token);
+
+  const places = applyRotation(store, refreshToken, tokens, ctx.services.now());
+  try {
+    await writeFileAtomic(cred.storePath, JSON.stringify(store, null, 2));
+  } catch (err) {
+    // The old refresh token is already dead: say so plainly, this login is now lost.
+    return {
+      status: "error",
+      code: "store_write_failed",
+      summary: `refreshed, but saving the rotated token failed (${err instanceof Error ? err.message : String(err)}); the old refresh token is spent`,
+      fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
+    };
+  }
+  return {
+    status: "pass",
+    summary: `refreshed; the rotated refresh token was saved (${places.join(", ")})`,
+    details: { refreshed: true, updated: places, rotated: tokens.refresh_token !== undefined && tokens.refresh_token !== refreshToken },
+    data: { accessToken: tokens.access_token, refreshed: true },
+  };
+}
