@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { Chalk } from "chalk";
+import { buildReport } from "../src/report/build.js";
+import { ReportSchema } from "../src/report/model.js";
+import { reportJsonSchema } from "../src/report/schema.js";
+import { renderText } from "../src/report/text.js";
+import { renderJson } from "../src/report/json.js";
+import { redactString } from "../src/report/redact.js";
+import { diagnose } from "../src/diagnosis/diagnose.js";
+import type { RunRecord } from "../src/engine/types.js";
+import { ROOT } from "./helpers/cli.js";
+
+const SECRET = "sk-canary-0123456789abcdef";
+const records: RunRecord[] = [
+  { id: "store.home", title: "Hermes home", layer: "store", status: "pass", summary: "~/.hermes", durationMs: 1 },
+  { id: "store.permissions", title: "Permissions", layer: "store", status: "warn", code: "store_mode_too_open", summary: "auth.json is 0644", fixes: [{ text: "Make it private", command: "chmod 600 ~/.hermes/auth.json" }], durationMs: 2 },
+  { id: "entitlement.inference", title: "Inference", layer: "entitlement", status: "fail", code: "entitlement_denied", summary: `refused for token ${SECRET}`, details: { echoed: `Bearer ${SECRET}`, [SECRET]: 1 }, durationMs: 300 },
+];
+
+function report() {
+  return buildReport({
+    command: "xai", toolVersion: "1.2.3", records, diagnosis: diagnose({ records, deadlineHit: false }),
+    context: { home: "~/.hermes", offline: false, readOnly: false }, durationMs: 310, generatedAt: new Date("2026-11-28T12:00:00Z"), secrets: [SECRET],
+  });
+}
+
+describe("report", () => {
+  it("validates against its own schema and redacts secrets everywhere, keys included", () => {
+    const r = report();
+    expect(ReportSchema.safeParse(r).success).toBe(true);
+    const json = renderJson(r);
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain("[redacted fp:");
+    expect(renderText(r, { verbose: true })).not.toContain(SECRET);
+  });
+
+  it("redacts JWT-shaped strings, xai- keys and bearer values it was never told about", () => {
+    const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+    const out = redactString(`token ${jwt} key xai-ABCDEFGHIJKLMNOPQRSTUV auth Bearer abcdefghijkl`, []);
+    expect(out).not.toContain(jwt);
+    expect(out).not.toContain("xai-ABCDEFGHIJKLMNOPQRSTUV");
+    expect(out).not.toContain("abcdefghijkl");
+  });
+
+  it("renders the verdict first, rows grouped by layer, counts last, without colour codes when level 0", () => {
+    const text = renderText(report(), { chalk: new Chalk({ level: 0 }) });
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toBe("hermes-doctor xai  ~/.hermes");
+    expect(lines[2]).toMatch(/^✗ Logged in, but this xAI account is not entitled .* \[entitlement_denied\]$/);
+    expect(text).toMatch(/login: ok · entitlement: denied/);
+    expect(text.indexOf("Auth store")).toBeLessThan(text.indexOf("Entitlement\n"));
+    expect(text).toContain("⚠ store.permissions");
+    expect(text).toContain("chmod 600 ~/.hermes/auth.json");
+    expect(lines.at(-2)).toMatch(/^1 passed · 1 warning · 1 failed · 0 skipped/);
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+
+  it("colours only when asked", () => {
+    expect(renderText(report(), { chalk: new Chalk({ level: 1 }) })).toMatch(/\u001b\[/);
+  });
+
+  it("the committed JSON Schema matches the zod model (run `npm run schema` after changing it)", () => {
+    const committed = JSON.parse(readFileSync(`${ROOT}/docs/report.schema.json`, "utf8"));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+});
