@@ -1,0 +1,192 @@
+// Which xAI endpoints the doctor talks to, and whether a URL may receive a token.
+// Origin rule mirrors NousResearch/hermes-agent hermes_cli/auth_xai.py (_is_xai_origin_host,
+// _xai_url_problem, _xai_validate_oauth_endpoint): https and host x.ai or *.x.ai. Overrides exist for
+// the local emulator, so they may also be plain http, but only on loopback.
+
+export const DEFAULT_ISSUER = "https://auth.x.ai";
+export const DEFAULT_API_BASE = "https://api.x.ai/v1";
+
+export const ISSUER_ENV = "HERMES_DOCTOR_ISSUER";
+export const API_BASE_ENV = "HERMES_DOCTOR_API_BASE";
+export const ISSUER_FLAG = "--issuer";
+export const API_BASE_FLAG = "--api-base";
+
+export type OverrideSource = "flag" | "env";
+
+export interface Endpoints {
+  issuer: string;
+  apiBase: string;
+  issuerOverridden: boolean;
+  apiBaseOverridden: boolean;
+  overrideSource?: { issuer?: OverrideSource; apiBase?: OverrideSource };
+}
+
+/** A bad --issuer/--api-base or HERMES_DOCTOR_* value. The message is one line and names the option. */
+export class EndpointError extends Error {
+  override readonly name = "EndpointError";
+  constructor(
+    message: string,
+    /** The flag or environment variable at fault, e.g. "--issuer" or "HERMES_DOCTOR_API_BASE". */
+    readonly option: string,
+  ) {
+    super(message);
+  }
+}
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quoted for a message, without any userinfo (it could be a password). */
+function shown(value: string): string {
+  const v = value.replace(/\/\/[^/@\s]*@/, "//***@");
+  return JSON.stringify(v.length > 200 ? `${v.slice(0, 199)}…` : v);
+}
+
+/** scheme://host[:port]/path without trailing slashes; no query or fragment allowed. */
+function normalise(raw: string, option: string): string {
+  const value = raw.trim();
+  if (!value) throw new EndpointError(`${option} is empty`, option);
+  const u = parse(value);
+  if (!u) throw new EndpointError(`${option}: ${shown(value)} is not a valid URL`, option);
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new EndpointError(`${option}: ${shown(value)} must be an http:// or https:// URL`, option);
+  }
+  if (!u.hostname) throw new EndpointError(`${option}: ${shown(value)} has no host`, option);
+  if (u.username || u.password) {
+    throw new EndpointError(`${option}: ${shown(value)} must not contain a username or password`, option);
+  }
+  if (u.search || u.hash) {
+    throw new EndpointError(`${option}: ${shown(value)} must not have a query string or fragment`, option);
+  }
+  const path = u.pathname.replace(/\/+$/, "");
+  return `${u.protocol}//${u.host}${path}`;
+}
+
+function pick(
+  flag: string | undefined,
+  flagName: string,
+  env: Readonly<Record<string, string | undefined>>,
+  envName: string,
+): { value: string; source: OverrideSource; option: string } | undefined {
+  // An explicit flag, even an empty one, is the user's choice; an empty env var counts as unset.
+  if (flag !== undefined) return { value: flag, source: "flag", option: flagName };
+  const e = env[envName];
+  if (e !== undefined && e.trim() !== "") return { value: e, source: "env", option: envName };
+  return undefined;
+}
+
+/**
+ * The flag beats the environment variable, which beats the default. Values are normalised (no trailing
+ * slash). Throws EndpointError for a malformed URL, or for an override that would send tokens over
+ * plain http to a non-loopback host.
+ */
+export function resolveEndpoints(
+  flags: { issuer?: string; apiBase?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): Endpoints {
+  const issuerPick = pick(flags.issuer, ISSUER_FLAG, env, ISSUER_ENV);
+  const apiPick = pick(flags.apiBase, API_BASE_FLAG, env, API_BASE_ENV);
+
+  const resolve = (p: typeof issuerPick, fallback: string): string => {
+    if (!p) return fallback;
+    const url = normalise(p.value, p.option);
+    const check = validateEndpoint(url, { overridden: true, field: p.option });
+    if (!check.ok) throw new EndpointError(check.message, p.option);
+    return url;
+  };
+
+  const out: Endpoints = {
+    issuer: resolve(issuerPick, DEFAULT_ISSUER),
+    apiBase: resolve(apiPick, DEFAULT_API_BASE),
+    issuerOverridden: issuerPick !== undefined,
+    apiBaseOverridden: apiPick !== undefined,
+  };
+  if (issuerPick || apiPick) {
+    out.overrideSource = {};
+    if (issuerPick) out.overrideSource.issuer = issuerPick.source;
+    if (apiPick) out.overrideSource.apiBase = apiPick.source;
+  }
+  return out;
+}
+
+/** True when the host is exactly x.ai or ends in .x.ai, as Hermes' _is_xai_origin_host requires. */
+function isXaiHost(host: string): boolean {
+  return host === "x.ai" || host.endsWith(".x.ai");
+}
+
+/**
+ * https on x.ai or *.x.ai. WHATWG parsing, the same parser that undici uses to send the request, so
+ * "https://x.ai@evil.com" and "https://evil.com\\@x.ai" resolve to evil.com and are refused.
+ */
+export function isXaiOrigin(url: string): boolean {
+  const u = parse(url);
+  return !!u && u.protocol === "https:" && !u.username && !u.password && isXaiHost(u.hostname.toLowerCase());
+}
+
+/** localhost, 127.0.0.0/8 (in any form WHATWG normalises, e.g. 127.1), ::1 and ::ffff:127.x.y.z. */
+export function isLoopback(url: string): boolean {
+  const u = parse(url);
+  if (!u) return false;
+  const h = u.hostname.toLowerCase();
+  if (h === "localhost") return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (h === "[::1]") return true;
+  // IPv4-mapped 127/8, serialised by WHATWG as [::ffff:7fXX:YYYY].
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(h);
+}
+
+/** Fields that come from OIDC discovery get Hermes' "xAI OIDC discovery ..." wording. */
+function prefixFor(field: string): string {
+  return field === "issuer" || field.endsWith("_endpoint") || field.endsWith("_uri") ? "xAI OIDC discovery" : "xAI";
+}
+
+/**
+ * May `url` receive a token? Without an override, it must be https on x.ai or *.x.ai. The messages
+ * follow Hermes' xai_discovery_invalid wording (auth_xai.py _xai_validate_oauth_endpoint). With an
+ * override (the emulator, a test server), https may point anywhere, and plain http only at loopback.
+ */
+export function validateEndpoint(
+  url: string,
+  ctx: { overridden: boolean; field: string },
+): { ok: true } | { ok: false; message: string } {
+  const { field } = ctx;
+  const u = parse(url);
+  if (!u) return { ok: false, message: `${field} is not a valid URL: ${shown(url)}.` };
+  const host = u.hostname.toLowerCase();
+  if (u.username || u.password) {
+    return { ok: false, message: `${field} must not contain a username or password: ${shown(url)}.` };
+  }
+
+  if (!ctx.overridden) {
+    const prefix = prefixFor(field);
+    if (u.protocol !== "https:") return { ok: false, message: `${prefix} returned a non-HTTPS ${field}: '${url}'.` };
+    if (!host) return { ok: false, message: `${prefix} ${field} is missing a hostname: '${url}'.` };
+    if (!isXaiHost(host)) {
+      return {
+        ok: false,
+        message: `${prefix} ${field} host '${host}' is not on the xAI origin (expected x.ai or a *.x.ai subdomain).`,
+      };
+    }
+    return { ok: true };
+  }
+
+  if (u.protocol === "https:") return host ? { ok: true } : { ok: false, message: `${field} has no host: ${shown(url)}.` };
+  if (u.protocol === "http:") {
+    if (isLoopback(url)) return { ok: true };
+    return {
+      ok: false,
+      message: `${field} uses plain http on non-loopback host '${host}'; tokens would cross the network unencrypted (use https, or http only on localhost/127.0.0.1/::1).`,
+    };
+  }
+  return { ok: false, message: `${field} must be an http:// or https:// URL: ${shown(url)}.` };
+}
+
+/** OIDC Discovery 1.0 §4: issuer + "/.well-known/openid-configuration". */
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.trim().replace(/\/+$/, "")}/.well-known/openid-configuration`;
+}
