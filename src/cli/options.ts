@@ -1,6 +1,7 @@
 // Flag values -> validated options. Every bad value becomes a UsageError with one line
 // that says what is wrong and what would be right (exit 2).
 import { InvalidArgumentError } from "commander";
+import { normalizeProfileName } from "../hermes/home.js";
 
 export class UsageError extends Error {}
 
@@ -24,11 +25,11 @@ export function parseIdList(value: string, previous: string[] = []): string[] {
   return [...previous, ...ids];
 }
 
+/** commander parser for --profile: Hermes' own profile-name rule (profiles.py). */
 export function parseProfile(value: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
-    throw new InvalidArgumentError(`"${value}" is not a profile name (letters, digits, '.', '_', '-').`);
-  }
-  return value;
+  const result = normalizeProfileName(value);
+  if (!result.ok) throw new InvalidArgumentError(`${result.error}.`);
+  return result.name;
 }
 
 /** Unknown ids in --only / --skip are usage errors, with the list command as the fix. */

@@ -19,6 +19,7 @@ import { renderText } from "../report/text.js";
 import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
 import type { HttpClient } from "../net/http.js";
 import { UsageError } from "./options.js";
+import { tildePath } from "../hermes/home.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   const registry = builtinRegistry();
@@ -86,7 +87,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     records: summary.records,
     diagnosis,
     context: {
-      ...(typeof homeDetails.home === "string" ? { home: homeDetails.home } : {}),
+      ...(typeof homeDetails.home === "string" ? { home: tildePath(homeDetails.home, services.userHome, services.platform) } : {}),
       ...(typeof homeDetails.profile === "string" ? { profile: homeDetails.profile } : {}),
       offline,
       readOnly,

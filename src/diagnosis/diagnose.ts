@@ -40,6 +40,8 @@ const ENTITLEMENT_DENIED: ReadonlySet<string> = new Set(["entitlement_denied", "
 const LOGIN_PROOFS = ["login.refresh", "login.userinfo", "api.models", "entitlement.inference"];
 const INFERENCE = "entitlement.inference";
 const NETWORK_LAYER = "network";
+/** Layers that never touch the network. */
+const LOCAL_LAYERS: ReadonlySet<string> = new Set(["store", "config", "token"]);
 
 function verdictOf(record: RunRecord): VerdictCode | undefined {
   if (record.status !== "fail" && record.status !== "error") return undefined;
@@ -99,12 +101,12 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
   } else if (deadlineHit) {
     code = "timed_out";
     evidence = records.filter((r) => r.code === "deadline" || r.code === "timeout").map((r) => r.id);
-  } else if (!records.some((r) => r.layer !== "store" && r.layer !== "config" && r.layer !== "token" && r.status !== "skip")
-    && !records.some((r) => r.status === "error")) {
+  } else if (!records.some((r) => !LOCAL_LAYERS.has(r.layer) && r.status !== "skip")
+    && !records.some((r) => r.status === "error" || r.status === "fail")) {
     code = "local_ok";
   } else {
     code = "unverified";
-    evidence = records.filter((r) => r.status === "error" || (r.status === "skip" && r.code !== "offline")).map((r) => r.id);
+    evidence = records.filter((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && r.code !== "offline")).map((r) => r.id);
   }
 
   const info = VERDICTS[code];
