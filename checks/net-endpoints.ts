@@ -11,6 +11,8 @@ export const netEndpoints: DoctorCheck<EndpointsData> = {
   title: "xAI endpoints, proxy and CA",
   layer: "network",
   description: "Resolves the issuer and API base (flags, HERMES_DOCTOR_* overrides), proxy variables and extra CAs.",
+  // Without a stored login there is nothing to test over the network: send nothing at all.
+  dependsOn: ["xai.credential"],
   async run(ctx) {
     const { options, env } = ctx.services;
     const endpoints = resolveEndpoints({ issuer: options.issuer, apiBase: options.apiBase }, env);

@@ -9,7 +9,7 @@ import { RELOGIN_COMMAND } from "../src/xai/constants.js";
 const RELOGIN: Fix = { text: "Sign in to xAI again", command: RELOGIN_COMMAND };
 
 /** A request that never got an HTTP answer. */
-export function transportOutcome(failed: HttpFailure, what: string): CheckOutcome {
+export function transportOutcome(failed: HttpFailure, what: string): CheckOutcome<never> {
   const f = failed.failure;
   const code = transportVerdict(f);
   const fixes: Fix[] = [];
@@ -36,7 +36,7 @@ const OAUTH_PATH: Partial<Record<SignatureVerdict, string>> = {
 };
 
 /** An xAI answer that is an error: the finding code comes from the one signature catalogue. */
-export function apiErrorOutcome(res: HttpResponse, cls: ApiErrorClass, what: string): CheckOutcome {
+export function apiErrorOutcome(res: HttpResponse, cls: ApiErrorClass, what: string): CheckOutcome<never> {
   const code = OAUTH_PATH[cls.verdict] ?? cls.verdict;
   const fixes: Fix[] = cls.reloginHelps ? [RELOGIN] : [];
   return {

@@ -79,3 +79,11 @@ describe("diagnose", () => {
     }
   });
 });
+
+describe("diagnose: failures that are not verdicts", () => {
+  it("never calls a run with a failing check local_ok", () => {
+    const d = diagnose({ deadlineHit: false, records: [{ id: "store.home", title: "h", layer: "store", status: "fail", code: "profile_invalid", summary: "bad", durationMs: 1 }] });
+    expect(d.verdict.code).toBe("unverified");
+    expect(d.verdict.evidence).toEqual(["store.home"]);
+  });
+});
