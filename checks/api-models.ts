@@ -26,6 +26,6 @@ export const apiModels: DoctorCheck = {
       };
     }
     const cls = classifyApiResponse(res.status, res.text, res.headers["content-type"]);
-    return cls ? apiErrorOutcome(res, cls, "the API refused the token") : { status: "warn", summary: `the API answered HTTP ${res.status}` };
+    return cls ? apiErrorOutcome(res, cls, "listing models") : { status: "warn", summary: `the API answered HTTP ${res.status}` };
   },
 };

@@ -33,7 +33,7 @@ export const entitlementInference: DoctorCheck = {
     }
     const cls = classifyApiResponse(res.status, res.text, res.headers["content-type"]);
     if (!cls) return { status: "warn", summary: `unexpected HTTP ${res.status} from the inference request` };
-    const outcome = apiErrorOutcome(res, cls, `inference with ${model} refused`);
+    const outcome = apiErrorOutcome(res, cls, `inference with ${model}`);
     return { ...outcome, details: { model, ...outcome.details } };
   },
 };

@@ -35,8 +35,8 @@ const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
 /** Time a check gets, after its signal fires, to return its own (better) result. */
 const ABORT_GRACE_MS = 150;
 
-/** Thrown inside a check's race when its budget runs out. */
-class CheckTimeout extends Error {}
+/** The abort reason when a budget runs out: the standard TimeoutError, as AbortSignal.timeout() uses. */
+const timeoutReason = (what: string) => new DOMException(`${what} reached`, "TimeoutError");
 
 /** Every id needed to run `only`: the ids themselves and their dependencies, transitively. */
 export function withDependencies<S>(checks: readonly Check<S>[], only: readonly string[]): Set<string> {
@@ -62,7 +62,7 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
   const started = now();
   const deadline = started + opts.timeoutMs;
   const runAbort = new AbortController();
-  const deadlineTimer = setTimeout(() => runAbort.abort(new CheckTimeout("deadline")), opts.timeoutMs);
+  const deadlineTimer = setTimeout(() => runAbort.abort(timeoutReason("the run's deadline")), opts.timeoutMs);
 
   const selected = opts.only?.length ? withDependencies(checks, opts.only) : undefined;
   const skipped = new Map<string, SkipRule>();
@@ -106,7 +106,7 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
     const cutByDeadline = ownBudget >= remaining;
     const own = new AbortController();
     const signal = AbortSignal.any([own.signal, runAbort.signal]);
-    const timer = setTimeout(() => own.abort(new CheckTimeout("check")), budget);
+    const timer = setTimeout(() => own.abort(timeoutReason("the check's time budget")), budget);
     let graceTimer: NodeJS.Timeout | undefined;
     // A check that ignores its signal still cannot hold the run: after the grace we stop waiting.
     const hardStop = new Promise<never>((_, reject) => {
