@@ -210,6 +210,7 @@ describe("usage errors: one line, exit 2, no stack trace", () => {
     [["xai", "--only", "store.nope"], /unknown check id store\.nope.*hermes-doctor checks/],
     [["xai", "--profile", "../etc"], /profile/],
     [["xai", "--read-only", "--refresh"], /contradict/],
+    [["xai", "--offline", "--refresh"], /contradict/],
     [["xai", "--issuer", "not a url"], /issuer/],
     [["xai", "--bogus"], /unknown option/],
     [["frobnicate"], /unknown command/],

@@ -86,6 +86,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .action(async (flags: XaiFlags) => {
       if (flags.json) flags.format = "json";
       if (flags.readOnly && flags.refresh) throw new UsageError("--read-only and --refresh contradict each other: pick one.");
+      if (flags.offline && flags.refresh) throw new UsageError("--offline and --refresh contradict each other: a refresh needs the network.");
       program.setOptionValue("exitCode", await commands.xai(flags, io));
     });
 

@@ -28,8 +28,9 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
   checkIdsExist(flags.skip ?? [], known, "--skip");
 
   // CI runs never rotate a single-use refresh token unless --refresh says so explicitly.
-  const readOnly = Boolean(flags.readOnly) || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
+  // An offline run cannot refresh, so it is read-only too.
   const offline = Boolean(flags.offline);
+  const readOnly = Boolean(flags.readOnly) || offline || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
   const endpoints = endpointsOrUsageError(flags, io);
   let http: Promise<HttpClient> | undefined;
   const services: DoctorServices = {
