@@ -37,11 +37,12 @@ export const netEndpoints: DoctorCheck<EndpointsData> = {
       // already reported above through the client
     }
     const overridden = endpoints.issuerOverridden || endpoints.apiBaseOverridden;
+    const via = proxy.httpsProxy ? `; HTTPS proxy ${proxy.httpsProxy}` : "";
     return {
       status: "pass",
       summary: overridden
-        ? `overridden endpoints: issuer ${endpoints.issuer}, API ${endpoints.apiBase} (not the real xAI)`
-        : `issuer ${endpoints.issuer}, API ${endpoints.apiBase}${proxy.httpsProxy ? ` via proxy ${proxy.httpsProxy}` : ""}`,
+        ? `overridden endpoints: issuer ${endpoints.issuer}, API ${endpoints.apiBase} (not the real xAI)${via}`
+        : `issuer ${endpoints.issuer}, API ${endpoints.apiBase}${via}`,
       details: {
         issuer: endpoints.issuer,
         apiBase: endpoints.apiBase,

@@ -213,6 +213,8 @@ describe("usage errors: one line, exit 2, no stack trace", () => {
     [["xai", "--offline", "--refresh"], /contradict/],
     [["xai", "--issuer", "not a url"], /issuer/],
     [["xai", "--bogus"], /unknown option/],
+    [["xai", "--ca-file", "/nonexistent/ca.pem"], /--ca-file: CA file \/nonexistent\/ca\.pem does not exist/],
+    [["xai", "--ca-file", ""], /--ca-file needs the path/],
     [["frobnicate"], /unknown command/],
   ])("%j", async (args, message) => {
     const run = await runCli(args as string[], { env: { HOME: sb.userHome } });

@@ -20,6 +20,7 @@ import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
 import type { HttpClient } from "../net/http.js";
 import { UsageError } from "./options.js";
 import { tildePath } from "../hermes/home.js";
+import { CaFileError, readCaFile } from "../net/ca-file.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   const registry = builtinRegistry();
@@ -32,6 +33,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
   const offline = Boolean(flags.offline);
   const readOnly = Boolean(flags.readOnly) || offline || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
   const endpoints = endpointsOrUsageError(flags, io);
+  if (flags.caFile !== undefined) caFileOrUsageError(flags.caFile);
   let http: Promise<HttpClient> | undefined;
   const services: DoctorServices = {
     options: {
@@ -118,6 +120,17 @@ function endpointsOrUsageError(flags: XaiFlags, io: IO) {
     return resolveEndpoints({ issuer: flags.issuer, apiBase: flags.apiBase }, io.env);
   } catch (err) {
     if (err instanceof EndpointError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** An unusable --ca-file is a bad flag value (exit 2), not a finding about xAI's certificate. */
+function caFileOrUsageError(file: string): void {
+  if (file.trim() === "") throw new UsageError("--ca-file needs the path of a PEM file.");
+  try {
+    readCaFile(file);
+  } catch (err) {
+    if (err instanceof CaFileError) throw new UsageError(`--ca-file: ${err.message}.`);
     throw err;
   }
 }

@@ -3,10 +3,10 @@
 // request() never throws for transport problems; it returns a classified failure.
 
 import { readFileSync } from "node:fs";
-import { X509Certificate } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import { Agent, EnvHttpProxyAgent, buildConnector, request as undiciRequest, type Dispatcher } from "undici";
+import { CaFileError, PEM_RE, readCaFile } from "./ca-file.js";
 import { classifyTransportError, type TransportFailure } from "./classify.js";
 import { ProxyConfigError, type ProxyEnv, hasProxy, proxyForUrl, readProxyEnv, safeProxyOrigin } from "./proxy.js";
 import { phasesForError, retainChannels, timedConnector, toTimings, traced, type RequestTrace, type Timings } from "./timings.js";
@@ -85,32 +85,6 @@ const DEFAULT_HEADERS_MS = 10_000;
 const DEFAULT_BODY_MS = 10_000;
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-const PEM_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-function readCaFile(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? "";
-    const why =
-      code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)" : code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code || "unknown error"})`;
-    throw new HttpClientConfigError("ca_file", `CA file ${file} ${why}`);
-  }
-  const blocks = text.match(PEM_RE) ?? [];
-  if (blocks.length === 0) {
-    throw new HttpClientConfigError("ca_file", `CA file ${file} contains no PEM certificate (expected "-----BEGIN CERTIFICATE-----"; convert DER with: openssl x509 -inform der -in cert.cer -out ca.pem)`);
-  }
-  blocks.forEach((pem, n) => {
-    try {
-      new X509Certificate(pem);
-    } catch {
-      throw new HttpClientConfigError("ca_file", `CA file ${file}: certificate #${n + 1} is not a valid PEM certificate`);
-    }
-  });
-  return blocks;
-}
-
 // Passing `ca` replaces Node's default trust, which includes NODE_EXTRA_CA_CERTS, so rebuild it.
 function buildCa(opts: HttpClientOptions): string[] | undefined {
   if (opts.caFile === undefined) return undefined;
@@ -123,7 +97,12 @@ function buildCa(opts: HttpClientOptions): string[] | undefined {
       // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same (silently).
     }
   }
-  return [...tls.rootCertificates, ...extra, ...readCaFile(opts.caFile)];
+  try {
+    return [...tls.rootCertificates, ...extra, ...readCaFile(opts.caFile)];
+  } catch (err) {
+    if (err instanceof CaFileError) throw new HttpClientConfigError("ca_file", err.message);
+    throw err;
+  }
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {

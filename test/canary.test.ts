@@ -1,0 +1,104 @@
+// The promise: no access token, refresh token, id token or API key ever reaches any output —
+// text, verbose, JSON, stderr — of any command, in any local or network scenario.
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { runCli, type CliRun } from "./helpers/cli.js";
+import { sandbox, type Sandbox } from "./helpers/home.js";
+import { loginWith } from "./helpers/emulated.js";
+import { quarantinedXaiState, writeHermesHome, xaiAuthStore } from "../fixtures/hermes-store.js";
+import { makeAccessToken } from "../fixtures/tokens.js";
+import { SCENARIOS, startEmulator, type Emulator } from "../fixtures/emulator/server.js";
+
+/** The secret parts of a token: a JWT's payload and signature (its header is public boilerplate). */
+function secretParts(token: string): string[] {
+  const parts = token.split(".");
+  return parts.length === 3 ? [token, parts[1]!, parts[2]!].filter((p) => p.length >= 8) : [token];
+}
+
+function assertNoLeak(runs: CliRun[], secrets: string[], label: string) {
+  const needles = secrets.flatMap(secretParts);
+  expect(needles.length).toBeGreaterThan(0);
+  for (const run of runs) {
+    const out = run.stdout + run.stderr;
+    expect(out.length, `${label}: the command printed nothing`).toBeGreaterThan(0);
+    for (const n of needles) expect(out.includes(n), `${label}: leaked ${n.slice(0, 6)}… in\n${out.slice(0, 400)}`).toBe(false);
+  }
+}
+
+const CANARY = {
+  access: makeAccessToken({ email: "canary@example.com", canary: "CANARY-ACCESS" }),
+  refresh: "rt-CANARY-refresh-0123456789abcdefghijklmnop",
+  id: makeAccessToken({ email: "canary@example.com", canary: "CANARY-ID" }),
+  apiKey: "xai-CANARYKEY0123456789abcdefghijklmnopqrstuv",
+};
+const ALL = Object.values(CANARY);
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await sandbox();
+});
+afterEach(async () => {
+  await sb.cleanup();
+});
+
+/** Every output shape of `xai` for one home: text, verbose text, JSON, verbose JSON. */
+async function allOutputs(args: string[], env: Record<string, string> = {}): Promise<CliRun[]> {
+  const base = ["xai", "--home", sb.hermes, ...args];
+  const e = { HOME: sb.userHome, ...env };
+  return Promise.all([
+    runCli(base, { env: e }),
+    runCli([...base, "--verbose"], { env: e }),
+    runCli([...base, "--json"], { env: e }),
+    runCli([...base, "--json", "--verbose"], { env: { ...e, FORCE_COLOR: "1" } }),
+  ]);
+}
+
+describe("canary tokens never reach any output: local stores", () => {
+  const tokens = { access_token: CANARY.access, refresh_token: CANARY.refresh, id_token: CANARY.id };
+  const stores: [string, () => Promise<void>][] = [
+    ["a healthy store with an XAI_API_KEY in .env and the environment", () => writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens), env: `XAI_API_KEY=${CANARY.apiKey}\n` }).then(() => undefined)],
+    ["a corrupt store whose broken JSON is full of tokens", () => writeHermesHome(sb.hermes, { auth: `{"providers": {"xai-oauth": {"tokens": {"access_token": "${CANARY.access}", "refresh_token": "${CANARY.refresh}", ` }).then(() => undefined)],
+    ["a malformed xai state holding tokens in the wrong places", () => writeHermesHome(sb.hermes, { auth: { version: 1, providers: { "xai-oauth": { tokens: [CANARY.access, CANARY.refresh], id: CANARY.id } }, credential_pool: { "xai-oauth": [{ access_token: 42, refresh_token: CANARY.refresh, label: CANARY.apiKey }] } } }).then(() => undefined)],
+    ["a quarantined login", () => writeHermesHome(sb.hermes, { auth: { version: 1, providers: { "xai-oauth": quarantinedXaiState({ tokens: { id_token: CANARY.id, expires_in: 21600 } }) }, credential_pool: {} } }).then(() => undefined)],
+    ["a non-JWT token and a 0644 store", () => writeHermesHome(sb.hermes, { auth: xaiAuthStore({ ...tokens, access_token: CANARY.refresh.replace("rt-", "at-") }), authMode: 0o644 }).then(() => undefined)],
+  ];
+
+  it.each(stores)("%s", async (label, make) => {
+    await make();
+    const runs = await allOutputs(["--offline"], { XAI_API_KEY: CANARY.apiKey });
+    assertNoLeak(runs, [...ALL, CANARY.refresh.replace("rt-", "at-")], label);
+  });
+
+  it("usage errors and the checks list", async () => {
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens) });
+    const runs = await Promise.all([
+      runCli(["checks"], { env: { HOME: sb.userHome, XAI_API_KEY: CANARY.apiKey } }),
+      runCli(["xai", "--home", sb.hermes, "--timeout", "nope"], { env: { HOME: sb.userHome, XAI_API_KEY: CANARY.apiKey } }),
+      runCli(["xai", "--home", sb.hermes, "--issuer", "http://evil.example.com"], { env: { HOME: sb.userHome } }),
+    ]);
+    assertNoLeak(runs, ALL, "usage");
+  });
+});
+
+describe("canary tokens never reach any output: every emulator scenario", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it.each([...SCENARIOS])("%s (fresh and expired token, with an API key)", async (scenario) => {
+    for (const lifetimeSec of [21_600, -600]) {
+      const key = emulator.createApiKey("ok");
+      const { account, authPath } = await loginWith(emulator, sb, scenario, { lifetimeSec, env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
+      const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--timeout", "2500"]);
+      // Refreshes rotate tokens: whatever is in the store now is secret too.
+      const stored = JSON.parse(await readFile(authPath, "utf8"));
+      const now = [stored.providers["xai-oauth"]?.tokens?.access_token, stored.providers["xai-oauth"]?.tokens?.refresh_token].filter(Boolean);
+      assertNoLeak(runs, [account.accessToken, account.refreshToken, account.idToken, key, ...now], `${scenario}/${lifetimeSec}`);
+    }
+  }, 60_000);
+});
