@@ -1,6 +1,6 @@
 import type { DoctorCheck } from "./context.js";
 import { resolveEndpoints, type Endpoints } from "../src/xai/endpoints.js";
-import { HttpClientConfigError } from "../src/net/http.js";
+import type { HttpClientConfigError } from "../src/net/http.js";
 import { readProxyEnv, safeProxyOrigin } from "../src/net/proxy.js";
 
 export type EndpointsData = Endpoints;
@@ -19,7 +19,8 @@ export const netEndpoints: DoctorCheck<EndpointsData> = {
     try {
       await ctx.services.http(); // surfaces an unusable proxy variable or CA file now, once
     } catch (err) {
-      if (!(err instanceof HttpClientConfigError)) throw err;
+      // Matched by name: importing the class would load undici for offline runs too.
+      if (!isHttpConfigError(err)) throw err;
       return {
         status: "fail",
         code: err.kind === "proxy_url" ? "network_unreachable" : "tls_untrusted",
@@ -56,3 +57,7 @@ export const netEndpoints: DoctorCheck<EndpointsData> = {
     };
   },
 };
+
+function isHttpConfigError(err: unknown): err is HttpClientConfigError {
+  return err instanceof Error && err.name === "HttpClientConfigError";
+}
