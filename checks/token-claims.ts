@@ -5,6 +5,7 @@ import type { XaiCredentialData } from "./xai-credential.js";
 import { fingerprint } from "../src/engine/secrets.js";
 import { decodeJwt, numericClaim } from "../src/xai/jwt.js";
 import { XAI_API_SCOPE, XAI_OAUTH_CLIENT_ID, XAI_OAUTH_ISSUER } from "../src/xai/constants.js";
+import { resolveEndpoints } from "../src/xai/endpoints.js";
 
 export interface TokenClaimsData {
   isJwt: boolean;
@@ -44,7 +45,7 @@ export const tokenClaims: DoctorCheck<TokenClaimsData> = {
       };
     }
     const { header, payload } = decoded;
-    const expectedIss = ctx.services.options.issuer?.replace(/\/+$/, "") || XAI_OAUTH_ISSUER;
+    const expectedIss = expectedIssuer(ctx.services.options.issuer, ctx.services.env);
     const iss = typeof payload.iss === "string" ? payload.iss : undefined;
     const aud = asList(payload.aud);
     const clientId = typeof payload.client_id === "string" ? payload.client_id : undefined;
@@ -110,3 +111,12 @@ export const tokenClaims: DoctorCheck<TokenClaimsData> = {
     };
   },
 };
+
+/** The issuer the token should name: the override (flag or HERMES_DOCTOR_ISSUER) if any, else xAI's. */
+function expectedIssuer(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  try {
+    return resolveEndpoints({ issuer: flag }, env).issuer;
+  } catch {
+    return XAI_OAUTH_ISSUER; // a malformed override is the CLI's usage error, not this check's
+  }
+}

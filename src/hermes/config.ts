@@ -2,8 +2,8 @@
 // (NousResearch/hermes-agent @ 00067189): hermes_cli/config.py (YAML load; a parse failure falls
 // back to the default config), hermes_cli/auth.py resolve_provider / _env_key_auto_detected /
 // _PROVIDER_ALIASES / the registry order. shared/reference §6.
-import { readFile } from "node:fs/promises";
 import YAML from "yaml";
+import { readOptionalText } from "./read-optional.js";
 
 export type ConfigRead =
   | { kind: "missing" }
@@ -15,13 +15,9 @@ export type ConfigRead =
 const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 export async function readConfigYaml(path: string): Promise<ConfigRead> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const errno = (err as NodeJS.ErrnoException).code ?? "UNKNOWN";
-    return errno === "ENOENT" || errno === "ENOTDIR" ? { kind: "missing" } : { kind: "unreadable", errno };
-  }
+  const read = await readOptionalText(path);
+  if (read.kind !== "ok") return read;
+  const text = read.text;
   // PyYAML semantics: YAML 1.1 scalars (yes/no are booleans) and duplicate keys allowed (last wins).
   const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ""), { version: "1.1", uniqueKeys: false, merge: true });
   const err = doc.errors[0];

@@ -3,8 +3,8 @@
 // get_env_prefer_dotenv: a non-empty .env value beats the process environment (so a key rotated in
 // .env is not shadowed by a stale shell export); an unresolved op:// reference defers to the
 // resolved value from the environment. hermes_cli/auth.py (@ 00067189) has_usable_secret.
-import { readFile } from "node:fs/promises";
 import { parseEnv } from "node:util";
+import { readOptionalText } from "./read-optional.js";
 
 export type DotenvRead =
   | { kind: "missing" }
@@ -12,14 +12,9 @@ export type DotenvRead =
   | { kind: "ok"; values: Record<string, string> };
 
 export async function readDotenv(path: string): Promise<DotenvRead> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const errno = (err as NodeJS.ErrnoException).code ?? "UNKNOWN";
-    return errno === "ENOENT" || errno === "ENOTDIR" ? { kind: "missing" } : { kind: "unreadable", errno };
-  }
-  const values = parseEnv(text.replace(/^\uFEFF/, "")) as Record<string, string>;
+  const read = await readOptionalText(path);
+  if (read.kind !== "ok") return read;
+  const values = parseEnv(read.text.replace(/^\uFEFF/, "")) as Record<string, string>;
   return { kind: "ok", values };
 }
 

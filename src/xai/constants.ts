@@ -5,9 +5,6 @@
 export const XAI_PROVIDER_ID = "xai-oauth";
 
 export const XAI_OAUTH_ISSUER = "https://auth.x.ai";
-export const XAI_OAUTH_DISCOVERY_URL = "https://auth.x.ai/.well-known/openid-configuration";
-/** Hardcoded by Hermes, not taken from discovery. */
-export const XAI_OAUTH_DEVICE_CODE_URL = "https://auth.x.ai/oauth2/device/code";
 /** The public Grok CLI client id, shared with `grok` (so a `grok login` can revoke Hermes' grant). */
 export const XAI_OAUTH_CLIENT_ID = "b1a00492-073a-47ea-816f-4c329264a828";
 export const XAI_OAUTH_SCOPE = "openid profile email offline_access grok-cli:access api:access";

@@ -3,8 +3,10 @@
 // _xai_url_problem, _xai_validate_oauth_endpoint): https and host x.ai or *.x.ai. Overrides exist for
 // the local emulator, so they may also be plain http, but only on loopback.
 
-export const DEFAULT_ISSUER = "https://auth.x.ai";
-export const DEFAULT_API_BASE = "https://api.x.ai/v1";
+import { DEFAULT_XAI_OAUTH_BASE_URL, XAI_OAUTH_ISSUER } from "./constants.js";
+
+export const DEFAULT_ISSUER = XAI_OAUTH_ISSUER;
+export const DEFAULT_API_BASE = DEFAULT_XAI_OAUTH_BASE_URL;
 
 export const ISSUER_ENV = "HERMES_DOCTOR_ISSUER";
 export const API_BASE_ENV = "HERMES_DOCTOR_API_BASE";
