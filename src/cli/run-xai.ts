@@ -1,11 +1,6 @@
 // `hermes-doctor xai`: wire the services, run the checks, diagnose, build the report, render.
 import os from "node:os";
 import { Chalk } from "chalk";
-import type { IO } from "./io.js";
-import { colorLevel, spinnerAllowed } from "./io.js";
-import type { XaiFlags } from "./program.js";
-import { checkIdsExist } from "./options.js";
-import { startProgress } from "./spinner.js";
 import { builtinRegistry, NETWORK_LAYERS } from "../../checks/index.js";
 import type { DoctorServices } from "../../checks/context.js";
 import { runChecks, type SkipRule } from "../engine/runner.js";
@@ -16,11 +11,14 @@ import { buildReport } from "../report/build.js";
 import type { Report } from "../report/model.js";
 import { renderJson } from "../report/json.js";
 import { renderText } from "../report/text.js";
-import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
-import type { HttpClient } from "../net/http.js";
-import { UsageError } from "./options.js";
 import { tildePath } from "../hermes/home.js";
+import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
+import type { HttpClient } from "../net/http.js";
+import { colorLevel, spinnerAllowed, type IO } from "./io.js";
+import { checkIdsExist, UsageError } from "./options.js";
+import type { XaiFlags } from "./program.js";
+import { startProgress } from "./spinner.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   const registry = builtinRegistry();

@@ -91,6 +91,7 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
   let code: VerdictCode;
   let evidence: string[] = [];
   let fixes: Fix[] | undefined;
+  let because = "";
   if (decisive) {
     code = verdictOf(decisive)!;
     evidence = records.filter((r) => verdictOf(r) === code).map((r) => r.id);
@@ -106,7 +107,14 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
     code = "local_ok";
   } else {
     code = "unverified";
-    evidence = records.filter((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && r.code !== "offline")).map((r) => r.id);
+    // The first check that stopped the run, not the dependants it dragged along.
+    const blockers = records.filter((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && r.code !== "offline" && r.code !== "dependency"));
+    evidence = blockers.map((r) => r.id);
+    const first = blockers[0];
+    if (first) {
+      because = ` First: ${first.id} — ${first.summary}.`;
+      fixes = first.fixes?.length ? first.fixes : undefined;
+    }
   }
 
   const info = VERDICTS[code];
@@ -116,7 +124,7 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
       code,
       severity: info.severity,
       title: info.title,
-      explanation: info.explanation,
+      explanation: info.explanation + because,
       evidence,
       fixes: withRailHint(code, records, fixes ?? info.fixes),
       exitCode: info.exitCode,
