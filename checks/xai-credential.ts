@@ -90,6 +90,7 @@ export const xaiCredential: DoctorCheck<XaiCredentialData> = {
         source: row.fromSingleton === "seeded" ? "singleton" : "pool",
         label: row.label,
         ...(row.id && row.id !== "(new)" ? { poolRowId: row.id } : {}),
+        ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
         rowSource: row.source,
         storePath, fromRoot,
         ...(st.tokenEndpoint ? { tokenEndpoint: st.tokenEndpoint } : {}),

@@ -12,7 +12,8 @@ import type { Report } from "../report/model.js";
 import { renderJson } from "../report/json.js";
 import { renderText } from "../report/text.js";
 import { tildePath } from "../hermes/home.js";
-import { resolveEndpoints, EndpointError } from "../xai/endpoints.js";
+import { resolveEndpoints, EndpointError, type Endpoints } from "../xai/endpoints.js";
+import type { RunRecord } from "../engine/types.js";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
 import type { HttpClient } from "../net/http.js";
 import { colorLevel, spinnerAllowed, type IO } from "./io.js";
@@ -92,7 +93,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       ...(typeof homeDetails.profile === "string" ? { profile: homeDetails.profile } : {}),
       offline,
       readOnly,
-      ...(offline ? {} : { endpoints: { issuer: endpoints.issuer, apiBase: endpoints.apiBase, overridden: endpoints.issuerOverridden || endpoints.apiBaseOverridden } }),
+      ...(offline ? {} : { endpoints: usedEndpoints(summary.records, endpoints) }),
     },
     durationMs: Date.now() - started,
     generatedAt: new Date(),
@@ -131,4 +132,12 @@ function caFileOrUsageError(file: string): void {
     if (err instanceof CaFileError) throw new UsageError(`--ca-file: ${err.message}.`);
     throw err;
   }
+}
+
+/** The endpoints the run really used (net.endpoints may follow Hermes' own base URL settings). */
+function usedEndpoints(records: RunRecord[], fallback: Endpoints): NonNullable<Report["context"]["endpoints"]> {
+  const d = records.find((r) => r.id === "net.endpoints")?.details;
+  const overridden = fallback.issuerOverridden || fallback.apiBaseOverridden;
+  if (typeof d?.issuer === "string" && typeof d.apiBase === "string") return { issuer: d.issuer, apiBase: d.apiBase, overridden };
+  return { issuer: fallback.issuer, apiBase: fallback.apiBase, overridden };
 }

@@ -21,6 +21,8 @@ export interface CredentialData {
   fromRoot: boolean;
   /** Stored providers["xai-oauth"].discovery.token_endpoint. */
   tokenEndpoint?: string;
+  /** The chosen pool row's base_url, if any. */
+  baseUrl?: string;
   strategy: string;
 }
 
@@ -54,6 +56,8 @@ export interface EffectiveRow {
   lastErrorCode?: number;
   lastErrorReason?: string;
   requestCount: number;
+  /** The row's stored base_url (Hermes' last fallback for the inference base). */
+  baseUrl?: string;
   /** "seeded": Hermes adds this row from the singleton; "synced": Hermes overwrites its tokens with the singleton's. */
   fromSingleton?: "seeded" | "synced";
   /** Why the pool would skip this row now; undefined when available. */
@@ -135,6 +139,7 @@ function toRow(e: PoolEntry, index: number): EffectiveRow {
     ...(typeof e.last_error_code === "number" ? { lastErrorCode: e.last_error_code } : {}),
     ...(e.last_error_reason ? { lastErrorReason: e.last_error_reason } : {}),
     requestCount: typeof e.request_count === "number" ? e.request_count : 0,
+    ...(typeof e.base_url === "string" && e.base_url.trim() ? { baseUrl: e.base_url.trim() } : {}),
   };
 }
 

@@ -192,3 +192,26 @@ export function validateEndpoint(
 export function discoveryUrl(issuer: string): string {
   return `${issuer.trim().replace(/\/+$/, "")}/.well-known/openid-configuration`;
 }
+
+export interface InferenceBase {
+  url: string;
+  /** Where Hermes takes it from: an env variable (.env preferred), the pool row, or the default. */
+  source: string;
+  /** A configured value Hermes ignores (not https on x.ai), with what it was. */
+  rejected?: { source: string; value: string; message: string };
+}
+
+/**
+ * The inference base Hermes uses for xai-oauth: HERMES_XAI_BASE_URL, else XAI_BASE_URL (each
+ * with .env beating the environment), else the pool row's base_url; accepted only when https on
+ * x.ai / *.x.ai, otherwise Hermes warns and falls back to the default. Source: hermes-agent
+ * agent/auxiliary_client.py _resolve_xai_oauth_for_aux and the xai-oauth credential source
+ * (_xai_validate_inference_base_url(..., fallback=DEFAULT_XAI_OAUTH_BASE_URL)).
+ */
+export function hermesInferenceBase(candidates: readonly { source: string; value: string | undefined }[]): InferenceBase {
+  const first = candidates.map((c) => ({ ...c, value: (c.value ?? "").trim().replace(/\/+$/, "") })).find((c) => c.value !== "");
+  if (!first) return { url: DEFAULT_API_BASE, source: "default" };
+  const v = validateEndpoint(first.value, { overridden: false, field: "inference base URL" });
+  if (v.ok) return { url: first.value, source: first.source };
+  return { url: DEFAULT_API_BASE, source: "default", rejected: { source: first.source, value: first.value, message: v.message } };
+}
