@@ -42,7 +42,7 @@ afterEach(async () => {
   await sb.cleanup();
 });
 
-/** Every output shape of `xai` for one home: text, verbose text, JSON, verbose JSON. */
+/** Every output shape of `xai` for one home: text, verbose text, JSON, verbose JSON, JUnit, Markdown. */
 async function allOutputs(args: string[], env: Record<string, string> = {}): Promise<CliRun[]> {
   const base = ["xai", "--home", sb.hermes, ...args];
   const e = { HOME: sb.userHome, ...env };
@@ -51,6 +51,8 @@ async function allOutputs(args: string[], env: Record<string, string> = {}): Pro
     runCli([...base, "--verbose"], { env: e }),
     runCli([...base, "--json"], { env: e }),
     runCli([...base, "--json", "--verbose"], { env: { ...e, FORCE_COLOR: "1" } }),
+    runCli([...base, "--format", "junit"], { env: e }),
+    runCli([...base, "--format", "markdown"], { env: e }),
   ]);
 }
 

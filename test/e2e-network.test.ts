@@ -1,7 +1,7 @@
 // Every network verdict through the built CLI against the loopback xAI emulator: verdict code,
 // facets and exit code, as a user (or CI) would see them.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseJson } from "./helpers/cli.js";
+import { parseJson, runCli } from "./helpers/cli.js";
 import { sandbox, type Sandbox } from "./helpers/home.js";
 import { doctorAgainst, loginWith, tokenRequests } from "./helpers/emulated.js";
 import { startEmulator, type Emulator, type Scenario } from "../fixtures/emulator/server.js";
@@ -79,6 +79,20 @@ describe("verdicts against the emulator", () => {
     expect(JSON.parse(probes[0]!.body)).toMatchObject({ model: "grok-4.6", store: false, max_output_tokens: 16 });
   });
 
+  it("exit codes are identical in every format; machine formats print only their document", async () => {
+    await loginWith(emulator, sb, "entitlement_denied");
+    const base = ["xai", "--home", sb.hermes, "--issuer", emulator.issuer, "--api-base", emulator.apiBase];
+    const [text, json, junit, markdown] = await Promise.all(
+      [[], ["--json"], ["--format", "junit"], ["--format", "markdown"]].map((f) => runCli([...base, ...f], { env: { HOME: sb.userHome } })),
+    );
+    for (const run of [text, json, junit, markdown]) expect(run!.code).toBe(12);
+    expect(text!.stdout).toContain("[entitlement_denied]");
+    expect(JSON.parse(json!.stdout).verdict.code).toBe("entitlement_denied");
+    expect(junit!.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(junit!.stdout).toContain('<failure message="Logged in, but this xAI account is not entitled to API use" type="entitlement_denied">');
+    expect(markdown!.stdout).toMatch(/^### hermes-doctor xai: `entitlement_denied`/);
+  });
+
   it("entitlement_denied with a working XAI_API_KEY says exactly how to switch", async () => {
     const key = emulator.createApiKey("ok");
     await loginWith(emulator, sb, "entitlement_denied", { env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
@@ -151,7 +165,6 @@ describe("verdicts against the emulator", () => {
   });
 
   it("overrides come from HERMES_DOCTOR_ISSUER / HERMES_DOCTOR_API_BASE too", async () => {
-    const { runCli } = await import("./helpers/cli.js");
     await loginWith(emulator, sb, "healthy");
     const run = await runCli(["xai", "--json", "--home", sb.hermes], {
       env: { HOME: sb.userHome, HERMES_DOCTOR_ISSUER: emulator.issuer, HERMES_DOCTOR_API_BASE: emulator.apiBase },

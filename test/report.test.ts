@@ -6,6 +6,9 @@ import { ReportSchema } from "../src/report/model.js";
 import { reportJsonSchema } from "../src/report/schema.js";
 import { renderText } from "../src/report/text.js";
 import { renderJson } from "../src/report/json.js";
+import { renderJunit, xmlEscape } from "../src/report/junit.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import { execFileSync } from "node:child_process";
 import { redactString } from "../src/report/redact.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
 import type { RunRecord } from "../src/engine/types.js";
@@ -63,5 +66,35 @@ describe("report", () => {
   it("the committed JSON Schema matches the zod model (run `npm run schema` after changing it)", () => {
     const committed = JSON.parse(readFileSync(`${ROOT}/docs/report.schema.json`, "utf8"));
     expect(committed).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+});
+
+describe("JUnit and Markdown", () => {
+  it("JUnit: well-formed XML (checked by Python's parser), counts, failures carry the finding code", () => {
+    const xml = renderJunit(report());
+    const parsed = execFileSync("python3", ["-c", `
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+cases = root.findall(".//testcase")
+print(root.get("tests"), root.get("failures"), len(cases), len(root.findall(".//failure")), len(root.findall(".//system-out")))
+print([f.get("type") for f in root.findall(".//failure")])
+`], { input: xml, encoding: "utf8" });
+    const [counts, types] = parsed.trim().split("\n");
+    // 3 checks + the verdict; the failed check and the failing verdict; the warning in system-out.
+    expect(counts).toBe("4 2 4 2 1");
+    expect(types).toBe("['entitlement_denied', 'entitlement_denied']");
+    expect(xml).not.toContain(SECRET);
+  });
+
+  it("escapes XML specials and drops characters XML cannot carry", () => {
+    expect(xmlEscape(`<a b="c">&'\u0001`)).toBe("&lt;a b=&quot;c&quot;&gt;&amp;&apos;");
+  });
+
+  it("Markdown: verdict heading, facets table, a row per check with pipes escaped", () => {
+    const md = renderMarkdown(report());
+    expect(md.split("\n")[0]).toBe("### hermes-doctor xai: `entitlement_denied`");
+    expect(md).toContain("| ok | denied | not_checked | warn |");
+    expect(md).toContain("| ⚠ | `store.permissions` | auth.json is 0644 |");
+    expect(md).not.toContain(SECRET);
   });
 });

@@ -5,7 +5,7 @@ import { normalizeProfileName } from "../hermes/home.js";
 
 export class UsageError extends Error {}
 
-export const FORMATS = ["text", "json"] as const;
+export const FORMATS = ["text", "json", "junit", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -67,7 +67,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .description("Diagnose the xAI (Grok) OAuth login Hermes uses: store, token, network, refresh, and a real request.")
     .option("--home <dir>", "Hermes root folder (default: $HERMES_HOME, else ~/.hermes)")
     .option("--profile <name>", "use the Hermes profile <root>/profiles/<name>", parseProfile)
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .addOption(new Option("--format <format>", "output format: text for people, json for machines, junit for CI dashboards, markdown for issue reports").choices(FORMATS).default("text"))
     .option("--json", "same as --format json")
     .option("-v, --verbose", "show every check's details and timings")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
@@ -93,7 +93,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
   program
     .command("checks")
     .description("List every check: id, layer, dependencies and what it verifies.")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--json", "same as --format json")
     .action(async (flags: ChecksFlags) => {
       if (flags.json) flags.format = "json";

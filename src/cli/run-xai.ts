@@ -11,6 +11,8 @@ import { buildReport } from "../report/build.js";
 import type { Report } from "../report/model.js";
 import { renderJson } from "../report/json.js";
 import { renderText } from "../report/text.js";
+import { renderJunit } from "../report/junit.js";
+import { renderMarkdown } from "../report/markdown.js";
 import { tildePath } from "../hermes/home.js";
 import { resolveEndpoints, EndpointError, type Endpoints } from "../xai/endpoints.js";
 import type { RunRecord } from "../engine/types.js";
@@ -100,9 +102,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     secrets: services.secrets.values(),
   });
 
-  io.stdout.write(flags.format === "json"
-    ? renderJson(report)
-    : renderText(report, { chalk: new Chalk({ level: colorLevel(io.stdout, io.env, flags.color) }), verbose: flags.verbose }));
+  io.stdout.write(render(report, flags, io));
   return exitCodeFor(report, Boolean(flags.strict));
 }
 
@@ -140,4 +140,17 @@ function usedEndpoints(records: RunRecord[], fallback: Endpoints): NonNullable<R
   const overridden = fallback.issuerOverridden || fallback.apiBaseOverridden;
   if (typeof d?.issuer === "string" && typeof d.apiBase === "string") return { issuer: d.issuer, apiBase: d.apiBase, overridden };
   return { issuer: fallback.issuer, apiBase: fallback.apiBase, overridden };
+}
+
+function render(report: Report, flags: XaiFlags, io: IO): string {
+  switch (flags.format) {
+    case "json":
+      return renderJson(report);
+    case "junit":
+      return renderJunit(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "text":
+      return renderText(report, { chalk: new Chalk({ level: colorLevel(io.stdout, io.env, flags.color) }), verbose: flags.verbose });
+  }
 }
