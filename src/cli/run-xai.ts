@@ -72,7 +72,8 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
   try {
     summary = await runChecks(checks, {
       services,
-      timeoutMs: flags.timeout,
+      // --timeout bounds the whole process, start-up included, so a script can rely on it.
+      timeoutMs: Math.max(100, flags.timeout - Math.round(performance.now())),
       only: flags.only,
       skip,
       onStart: (c) => progress.update(`Checking: ${c.title}…`),

@@ -126,7 +126,7 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
           status: "error",
           code: "timeout",
           summary: byDeadline
-            ? `stopped: the run's deadline (${opts.timeoutMs} ms) was reached`
+            ? "stopped: the run's deadline was reached"
             : `did not finish within ${budget} ms`,
         }, t0);
       } else {
