@@ -10,6 +10,7 @@ import { configProvider } from "./config-provider.js";
 import { configModel } from "./config-model.js";
 import { tokenClaims } from "./token-claims.js";
 import { tokenExpiry } from "./token-expiry.js";
+import { tokenForks } from "./token-forks.js";
 
 export const localChecks: readonly DoctorCheck<any>[] = [
   storeHome,
@@ -22,9 +23,10 @@ export const localChecks: readonly DoctorCheck<any>[] = [
   configModel,
   tokenClaims,
   tokenExpiry,
+  tokenForks,
 ];
 
 export {
   storeHome, storeFile, storeParse, storePermissions, xaiState, xaiCredential,
-  configProvider, configModel, tokenClaims, tokenExpiry,
+  configProvider, configModel, tokenClaims, tokenExpiry, tokenForks,
 };

@@ -135,6 +135,18 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     expect(byId(report)["store.file"]).toMatchObject({ status: "warn", code: "profile_fallback" });
   });
 
+  it("the same single-use grant copied into a profile's store is a forked grant", async () => {
+    const t = tokens();
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(t) });
+    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore(t) });
+    const forks = byId(parseJson(await doctor(["--profile", "work"])))["token.forks"];
+    expect(forks).toMatchObject({ status: "warn", code: "grant_forked" });
+    expect(forks.summary).toContain("~/.hermes/auth.json");
+    // A profile with its own, different grant is not a fork.
+    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore(tokens()) });
+    expect(byId(parseJson(await doctor(["--profile", "work"])))["token.forks"].status).toBe("pass");
+  });
+
   it("the sticky active_profile is honoured and reported", async () => {
     await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()) });
     await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: { version: 1, providers: {}, credential_pool: {} } });
@@ -196,6 +208,7 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()) });
     const only = parseJson(await doctor(["--only", "token.expiry"]));
     expect(only.checks.map((c: any) => c.id)).toEqual(["store.home", "store.file", "store.parse", "xai.state", "xai.credential", "token.claims", "token.expiry"]);
+    expect(parseJson(await doctor(["--only", "token.forks"])).checks.map((c: any) => c.id)).toContain("token.forks");
     const skip = byId(parseJson(await doctor(["--skip", "store.parse"])));
     expect(skip["store.parse"]).toMatchObject({ status: "skip", summary: "skipped with --skip" });
     expect(skip["xai.state"].summary).toBe("needs store.parse, which was skipped");

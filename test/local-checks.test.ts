@@ -87,7 +87,7 @@ describe("healthy", () => {
     expect(statuses(r)).toEqual({
       "store.home": "pass", "store.file": "pass", "store.parse": "pass", "store.permissions": "pass",
       "xai.state": "pass", "xai.credential": "pass", "config.provider": "pass", "config.model": "pass",
-      "token.claims": "pass", "token.expiry": "pass",
+      "token.claims": "pass", "token.expiry": "pass", "token.forks": "pass",
     });
     expect(r["token.expiry"]!.summary).toContain("5h 50m left");
     expect(r["xai.credential"]!.summary).toContain("user@example.com");
