@@ -18,6 +18,9 @@ export const apiModels: DoctorCheck = {
     const res = await listModels(await ctx.services.http(), apiBase, accessToken, ctx.signal);
     if (!res.ok) return transportOutcome(res, "listing models failed");
     if (res.status === 200) {
+      if (!Array.isArray((res.json as { data?: unknown } | undefined)?.data)) {
+        return { status: "fail", code: "upstream_unavailable", summary: `listing models: HTTP 200 but not a model list (${res.headers["content-type"] ?? "no content type"})`, details: { httpStatus: 200 } };
+      }
       const ids = modelIds(res.json);
       return {
         status: "pass",
@@ -26,6 +29,6 @@ export const apiModels: DoctorCheck = {
       };
     }
     const cls = classifyApiResponse(res.status, res.text, res.headers["content-type"]);
-    return cls ? apiErrorOutcome(res, cls, "listing models") : { status: "warn", summary: `the API answered HTTP ${res.status}` };
+    return cls ? apiErrorOutcome(res, cls, "listing models") : { status: "fail", code: "upstream_unavailable", summary: `listing models: unexpected HTTP ${res.status}` };
   },
 };

@@ -23,9 +23,13 @@ export const apikeyProbe: DoctorCheck = {
     if (!provider.apiKey) {
       return { status: "skip", code: "no_api_key", summary: "no XAI_API_KEY set (the fallback if OAuth is refused)", fixes: [{ text: CREATE_KEY }] };
     }
+    if (provider.apiKey.startsWith("op://")) {
+      return { status: "skip", code: "api_key_reference", summary: "XAI_API_KEY is a 1Password reference (op://…) that Hermes resolves itself; not probed here" };
+    }
     const { apiBase } = ctx.data<EndpointsData>("net.endpoints")!;
     const res = await probeApiKey(await ctx.services.http(), apiBase, provider.apiKey, ctx.signal);
-    if (!res.ok) return transportOutcome(res, "API key probe failed");
+    // A side check: its own trouble is a warning, never the verdict about the OAuth login.
+    if (!res.ok) return { ...transportOutcome(res, "API key probe failed"), status: "warn", code: "api_key_unchecked" };
     const where = `XAI_API_KEY ${fingerprint(provider.apiKey)}${provider.apiKeySource ? ` from ${provider.apiKeySource}` : ""}`;
     if (res.status === 200) {
       const info = (res.json ?? {}) as Record<string, unknown>;

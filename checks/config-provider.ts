@@ -29,6 +29,8 @@ export interface ProviderData {
 
 export type ConfigProviderData = ProviderData;
 
+const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
+
 export const configProvider: DoctorCheck<ProviderData> = {
   id: "config.provider",
   title: "Provider routing",
@@ -43,7 +45,8 @@ export const configProvider: DoctorCheck<ProviderData> = {
     const envPath = path.join(home.home, ".env");
     const [cfg, dot] = await Promise.all([readConfigYaml(configPath), readDotenv(envPath)]);
     const dotenv = dot.kind === "ok" ? dot.values : {};
-    for (const v of Object.values(dotenv)) secrets.add(v);
+    // Values under secret-looking names only: a path or model id in .env must stay readable.
+    for (const [k, v] of Object.entries(dotenv)) if (SECRET_ENV_NAME.test(k)) secrets.add(v);
     const config = cfg.kind === "ok" ? cfg.config : {};
     for (const v of secretLikeValues(config)) secrets.add(v);
 

@@ -12,6 +12,8 @@ export interface DoctorOptions {
   offline: boolean;
   /** --read-only: never refresh, never write. */
   readOnly: boolean;
+  /** Why the run is read-only: the flag, a CI environment, or --offline. */
+  readOnlyReason?: "flag" | "ci" | "offline";
   /** --refresh: refresh even a fresh token (explicit consent to rotate). */
   refresh: boolean;
   /** --model: inference probe model instead of config.yaml's. */

@@ -24,7 +24,12 @@ export const entitlementInference: DoctorCheck = {
     const res = await probeResponses(await ctx.services.http(), apiBase, accessToken, model, ctx.signal);
     if (!res.ok) return transportOutcome(res, `inference with ${model} failed`);
     if (res.status >= 200 && res.status < 300) {
-      const id = (res.json as { id?: unknown } | undefined)?.id;
+      const body = res.json as { id?: unknown; output?: unknown } | undefined;
+      // A 2xx that is not a Responses object (an HTML block page from a proxy) proves nothing.
+      if (!body || typeof body !== "object" || (body.id === undefined && body.output === undefined)) {
+        return { status: "fail", code: "upstream_unavailable", summary: `inference with ${model}: HTTP ${res.status} but not a Responses API answer (${res.headers["content-type"] ?? "no content type"})`, details: { model, httpStatus: res.status } };
+      }
+      const id = body.id;
       return {
         status: "pass",
         summary: `xAI answered a real request with ${model} (HTTP ${res.status})`,
@@ -32,7 +37,7 @@ export const entitlementInference: DoctorCheck = {
       };
     }
     const cls = classifyApiResponse(res.status, res.text, res.headers["content-type"]);
-    if (!cls) return { status: "warn", summary: `unexpected HTTP ${res.status} from the inference request` };
+    if (!cls) return { status: "fail", code: "upstream_unavailable", summary: `inference with ${model}: unexpected HTTP ${res.status}` };
     const outcome = apiErrorOutcome(res, cls, `inference with ${model}`);
     return { ...outcome, details: { model, ...outcome.details } };
   },

@@ -8,6 +8,7 @@ import { xaiState } from "./xai-state.js";
 import { xaiCredential } from "./xai-credential.js";
 import { configProvider } from "./config-provider.js";
 import { configModel } from "./config-model.js";
+import { configRoute } from "./config-route.js";
 import { tokenClaims } from "./token-claims.js";
 import { tokenExpiry } from "./token-expiry.js";
 import { tokenForks } from "./token-forks.js";
@@ -20,6 +21,7 @@ export const localChecks: readonly DoctorCheck<any>[] = [
   xaiState,
   xaiCredential,
   configProvider,
+  configRoute,
   configModel,
   tokenClaims,
   tokenExpiry,
@@ -28,5 +30,5 @@ export const localChecks: readonly DoctorCheck<any>[] = [
 
 export {
   storeHome, storeFile, storeParse, storePermissions, xaiState, xaiCredential,
-  configProvider, configModel, tokenClaims, tokenExpiry, tokenForks,
+  configProvider, configRoute, configModel, tokenClaims, tokenExpiry, tokenForks,
 };

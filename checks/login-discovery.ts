@@ -5,7 +5,8 @@ import { parseDiscovery } from "../src/xai/oauth.js";
 import { validateEndpoint } from "../src/xai/endpoints.js";
 
 export interface DiscoveryData {
-  tokenEndpoint: string;
+  /** Absent when discovery failed: login.refresh then uses the stored endpoint, as Hermes does. */
+  tokenEndpoint?: string;
   userinfoEndpoint?: string;
 }
 
@@ -19,18 +20,17 @@ export const loginDiscovery: DoctorCheck<DiscoveryData> = {
   async run(ctx) {
     const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
     const res = ctx.data<IssuerData>("net.issuer")!.discovery;
-    if (res.status !== 200) {
-      // Hermes: "xAI OIDC discovery returned status N." (auth_xai.py)
-      return {
-        status: "fail",
-        code: res.status >= 500 ? "upstream_unavailable" : "discovery_failed",
-        summary: `xAI OIDC discovery returned status ${res.status}`,
-        details: { httpStatus: res.status },
-      };
-    }
-    const d = parseDiscovery(res.json);
+    const d = res.status === 200 ? parseDiscovery(res.json) : undefined;
     if (!d?.tokenEndpoint) {
-      return { status: "fail", code: "upstream_unavailable", summary: "the discovery document has no token_endpoint (not xAI's OIDC answer?)" };
+      // Not fatal here: Hermes refreshes with the token endpoint stored at login and only needs
+      // discovery without one (login.refresh decides). Hermes' words: "xAI OIDC discovery returned status N."
+      return {
+        status: "warn",
+        code: "discovery_failed",
+        summary: res.status === 200 ? "the discovery document has no token_endpoint (not xAI's OIDC answer?)" : `xAI OIDC discovery returned status ${res.status}`,
+        details: { httpStatus: res.status },
+        data: {},
+      };
     }
     const overridden = endpoints.issuerOverridden;
     for (const [field, url] of [["token_endpoint", d.tokenEndpoint], ["userinfo_endpoint", d.userinfoEndpoint]] as const) {

@@ -4,7 +4,6 @@
 // process already rotated, then writing atomically. --read-only and CI never refresh or write.
 // Facts: shared/reference/hermes-auth-store-and-xai-oauth.md §2 and §4 (hermes_cli/auth_xai.py,
 // agent/credential_pool.py).
-import { readFile } from "node:fs/promises";
 import type { CheckOutcome } from "../src/engine/types.js";
 import type { DoctorCheck, DoctorContext } from "./context.js";
 import type { CredentialData } from "../src/hermes/credentials.js";
@@ -16,7 +15,8 @@ import { humanRemaining, refreshDecision } from "../src/xai/refresh-policy.js";
 import { validateEndpoint } from "../src/xai/endpoints.js";
 import { parseTokenResponse, refreshGrant } from "../src/xai/oauth.js";
 import { classifyRefreshResponse } from "../src/xai/signatures.js";
-import { AuthLockTimeoutError, AuthLockUnavailableError, withAuthLock } from "../src/hermes/lock.js";
+import { AuthLockTimeoutError, AuthLockUnavailableError, XAI_REFRESH_LOCK_TIMEOUT_MS, withAuthLock } from "../src/hermes/lock.js";
+import { parseStoreText, readStoreFile, secretValuesIn } from "../src/hermes/auth-store.js";
 import { writeFileAtomic } from "../src/hermes/atomic-write.js";
 import { applyRotation, currentPair, isLocated, locateRefreshToken } from "../src/hermes/rotation.js";
 import { apiErrorOutcome, transportOutcome } from "./support.js";
@@ -28,8 +28,8 @@ export interface RefreshData {
   refreshed: boolean;
 }
 
-/** Hermes waits max(15, refresh_timeout + 5) = 25 s for the lock on the xAI refresh path. */
-const HERMES_LOCK_WAIT_MS = 25_000;
+/** Never start a refresh with less than this left before the deadline. */
+const MIN_REFRESH_MS = 5_000;
 
 export const loginRefresh: DoctorCheck<RefreshData> = {
   id: "login.refresh",
@@ -41,9 +41,11 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
   async run(ctx) {
     const { options } = ctx.services;
     const cred = ctx.data<CredentialData>("xai.credential")!;
+    // "Due" is decided on this machine's clock, as Hermes decides it; xAI's clock is reported.
+    const nowSec = ctx.services.now() / 1000;
     const skewMs = ctx.data<ClockData>("net.clock")?.skewMs ?? 0;
-    const nowSec = (ctx.services.now() + skewMs) / 1000; // judged on xAI's clock, not ours
     const decision = refreshDecision(jwtExp(cred.accessToken), nowSec);
+    const expiredForXai = refreshDecision(jwtExp(cred.accessToken), nowSec + skewMs / 1000).expired;
     const wanted = options.refresh || decision.due || !cred.accessToken;
     const left = decision.remainingSec !== undefined ? humanRemaining(decision.remainingSec) : "no expiry claim";
 
@@ -51,7 +53,7 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
       return {
         status: "pass",
         summary: `access token fresh (${left}); not refreshed — Hermes would not either (use --refresh to test it)`,
-        details: { refreshed: false, reason: decision.reason },
+        details: { refreshed: false, reason: decision.reason, ...(expiredForXai ? { expiredByXaiClock: true } : {}) },
         data: { accessToken: cred.accessToken!, refreshed: false },
       };
     }
@@ -66,10 +68,10 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
     if (options.readOnly) return notRefreshed(ctx, cred, decision.expired, left);
 
     const tokenEndpoint = chooseTokenEndpoint(ctx, cred);
-    if (!tokenEndpoint.ok) return { status: "fail", code: "discovery_invalid", summary: tokenEndpoint.message };
+    if (!tokenEndpoint.ok) return { status: "fail", code: tokenEndpoint.code, summary: tokenEndpoint.message };
 
     try {
-      const lockWait = Math.max(0, Math.min(HERMES_LOCK_WAIT_MS, ctx.deadline - ctx.services.now() - 1000));
+      const lockWait = Math.max(0, Math.min(XAI_REFRESH_LOCK_TIMEOUT_MS, ctx.deadline - ctx.services.now() - MIN_REFRESH_MS));
       return await withAuthLock(cred.storePath, { timeoutMs: lockWait, env: ctx.services.env, signal: ctx.signal }, () =>
         refreshLocked(ctx, cred, tokenEndpoint.url, nowSec));
     } catch (err) {
@@ -88,7 +90,7 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
 };
 
 function notRefreshed(ctx: DoctorContext, cred: CredentialData, expired: boolean, left: string): CheckOutcome<RefreshData> {
-  const why = ctx.services.options.readOnly && ctx.services.env.CI ? "CI is set (implies --read-only)" : "--read-only";
+  const why = ctx.services.options.readOnlyReason === "ci" ? "CI is set (implies --read-only)" : "--read-only";
   const details = {
     refreshed: false,
     why,
@@ -111,19 +113,32 @@ function notRefreshed(ctx: DoctorContext, cred: CredentialData, expired: boolean
   };
 }
 
-/** Hermes uses the stored discovery token_endpoint, else fresh discovery; an override always wins. */
-function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: true; url: string } | { ok: false; message: string } {
+/**
+ * Hermes uses the stored discovery token_endpoint, else fresh discovery (so a discovery outage
+ * does not stop a refresh when one is stored); an issuer override always uses its own discovery.
+ */
+function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: true; url: string } | { ok: false; code: string; message: string } {
   const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
   const discovered = ctx.data<DiscoveryData>("login.discovery")!.tokenEndpoint;
-  if (endpoints.issuerOverridden || !cred.tokenEndpoint) return { ok: true, url: discovered };
-  const v = validateEndpoint(cred.tokenEndpoint, { overridden: false, field: "token_endpoint" });
-  return v.ok ? { ok: true, url: cred.tokenEndpoint } : v;
+  if (!endpoints.issuerOverridden && cred.tokenEndpoint) {
+    const v = validateEndpoint(cred.tokenEndpoint, { overridden: false, field: "token_endpoint" });
+    return v.ok ? { ok: true, url: cred.tokenEndpoint } : { ok: false, code: "discovery_invalid", message: v.message };
+  }
+  return discovered
+    ? { ok: true, url: discovered }
+    : { ok: false, code: "upstream_unavailable", message: "no token endpoint: none is stored and OIDC discovery failed (see login.discovery)" };
 }
 
 async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndpoint: string, nowSec: number): Promise<CheckOutcome<RefreshData>> {
   const { secrets } = ctx.services;
   // Re-read under the lock: another process may have rotated the grant since we looked.
-  const store = JSON.parse((await readFile(cred.storePath, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
+  const read = await readStoreFile(cred.storePath);
+  const parsed = read.kind === "ok" ? parseStoreText(read.text) : undefined;
+  if (!parsed?.ok) {
+    return { status: "fail", code: "store_corrupt", summary: `${cred.storePath} changed while waiting for the lock and can no longer be read as a store; nothing was refreshed or written` };
+  }
+  const store = parsed.store;
+  for (const v of secretValuesIn(store)) secrets.add(v);
   let refreshToken = cred.refreshToken!;
   if (!isLocated(locateRefreshToken(store, refreshToken))) {
     const now = currentPair(store, { poolRowId: cred.poolRowId });
@@ -143,9 +158,26 @@ async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndp
     refreshToken = now.refreshToken;
   }
 
+  // A refresh cut off by the deadline may already have rotated the token at xAI: only start one
+  // with time to finish (Hermes' own minimum refresh timeout is 5 s, auth_xai.py).
+  const left = ctx.deadline - ctx.services.now();
+  if (left < MIN_REFRESH_MS) {
+    return {
+      status: "skip",
+      code: "refresh_not_tested",
+      summary: `not refreshed: only ${Math.max(0, Math.round(left))} ms left before the deadline, too little to refresh a single-use token safely`,
+      fixes: [{ text: "Allow more time", command: "hermes-doctor xai --timeout 30000" }],
+    };
+  }
   const http = await ctx.services.http();
   const res = await refreshGrant(http, tokenEndpoint, refreshToken, ctx.signal);
-  if (!res.ok) return transportOutcome(res, "token refresh failed");
+  if (!res.ok) {
+    const out = transportOutcome(res, "token refresh failed");
+    const sent = ["headers_timeout", "body_timeout", "timeout", "aborted", "reset"].includes(res.failure.kind);
+    return sent
+      ? { ...out, summary: `${out.summary}; the request may have reached xAI, in which case the stored refresh token is now spent (sign in again if Hermes then fails)` }
+      : out;
+  }
   const cls = classifyRefreshResponse(res.status, res.text);
   if (cls) return apiErrorOutcome(res, cls, "token refresh refused");
   const tokens = parseTokenResponse(res.json);

@@ -18,7 +18,8 @@ export const loginUserinfo: DoctorCheck = {
     if (!url) return { status: "skip", code: "not_available", summary: "the issuer advertises no userinfo endpoint" };
     const { accessToken } = ctx.data<RefreshData>("login.refresh")!;
     const res = await fetchUserinfo(await ctx.services.http(), url, accessToken, ctx.signal);
-    if (!res.ok) return transportOutcome(res, "userinfo unreachable");
+    // Evidence for the login facet only; the API checks decide reachability verdicts.
+    if (!res.ok) return { ...transportOutcome(res, "userinfo unreachable"), status: "warn", code: "userinfo_unreachable" };
     if (res.status === 200) {
       const sub = (res.json as { sub?: unknown } | undefined)?.sub;
       return {

@@ -124,10 +124,11 @@ export const storeFile: DoctorCheck<StoreFileData> = {
       ...(data.rootProblem ? { rootProblem: `${data.rootProblem}: Hermes treats the root store as empty for fallback` } : {}),
     };
     if (fromRoot) {
+      // The intended layout (one grant, in the root store): reported, not a warning.
       return {
-        status: "warn",
+        status: "pass",
         code: "profile_fallback",
-        summary: `Profile '${home.profile}' has no auth.json: Hermes falls back to the root store ${show(usedPath)}`,
+        summary: `Profile '${home.profile}' has no auth.json of its own: Hermes uses the root store ${show(usedPath)}`,
         details: { ...details, profileAuthPath: home.authPath },
         data,
       };

@@ -63,3 +63,9 @@ export function formatSeconds(sec: number): string {
   if (s < 7200) return `${Math.round(s / 60)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }
+
+/** Epoch seconds as ISO-8601, or the number as text when no Date can hold it (a corrupt 1e300). */
+export function isoFromEpochSeconds(sec: number): string {
+  const d = new Date(sec * 1000);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : String(sec);
+}

@@ -1,6 +1,7 @@
 // token.expiry: time left on the access token and whether Hermes would refresh it now
 // (src/xai/refresh-policy.ts mirrors hermes_cli/auth_xai.py @ 05451959).
 import type { DoctorCheck } from "./context.js";
+import { isoFromEpochSeconds } from "./support.js";
 import type { TokenClaimsData } from "./token-claims.js";
 import { humanDuration, humanRemaining, refreshDecision } from "../src/xai/refresh-policy.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
@@ -38,8 +39,8 @@ export const tokenExpiry: DoctorCheck<TokenExpiryData> = {
     const data: TokenExpiryData = { exp, ...(iat !== undefined ? { iat } : {}), due: d.due, expired: d.expired };
     const lifetime = iat !== undefined ? exp - iat : undefined;
     const details: Record<string, unknown> = {
-      exp: new Date(exp * 1000).toISOString(),
-      ...(iat !== undefined ? { iat: new Date(iat * 1000).toISOString() } : {}),
+      exp: isoFromEpochSeconds(exp),
+      ...(iat !== undefined ? { iat: isoFromEpochSeconds(iat) } : {}),
       remaining: humanRemaining(d.remainingSec!),
       ...(lifetime !== undefined ? { lifetime: humanDuration(lifetime) } : {}),
       refreshSkew: `${d.skewSec} s`,
@@ -59,15 +60,23 @@ export const tokenExpiry: DoctorCheck<TokenExpiryData> = {
         data,
       };
     }
+    if (d.expired && !claims.hasRefreshToken) {
+      // Hermes: "xAI OAuth is missing refresh_token. Re-authenticate" (xai_auth_missing_refresh_token).
+      return {
+        status: "fail",
+        code: "state_invalid",
+        summary: `Access token ${humanRemaining(d.remainingSec!)}${life} and there is no refresh token: this login cannot work again`,
+        details,
+        fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
+        data,
+      };
+    }
     if (d.expired) {
       return {
         status: "warn",
         code: "token_expired",
-        summary: claims.hasRefreshToken
-          ? `Access token ${humanRemaining(d.remainingSec!)}${life}: Hermes will refresh it on the next request`
-          : `Access token ${humanRemaining(d.remainingSec!)}${life} and there is no refresh token: sign in again`,
+        summary: `Access token ${humanRemaining(d.remainingSec!)}${life}: Hermes will refresh it on the next request`,
         details,
-        ...(claims.hasRefreshToken ? {} : { fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }] }),
         data,
       };
     }

@@ -3,6 +3,7 @@
 // exhausted rows after their cooldown; strategy from config.yaml credential_pool_strategies).
 import path from "node:path";
 import type { DoctorCheck } from "./context.js";
+import { isoFromEpochSeconds } from "./support.js";
 import type { StoreHomeData } from "./store-home.js";
 import type { XaiStateData } from "./xai-state.js";
 import { fingerprint } from "../src/engine/secrets.js";
@@ -43,7 +44,7 @@ export const xaiCredential: DoctorCheck<XaiCredentialData> = {
       fingerprint: fp(r.accessToken), hasRefreshToken: !!r.refreshToken,
       ...(r.fromSingleton ? { fromSingleton: r.fromSingleton } : {}),
       ...(r.unavailable ? { unavailable: r.unavailable } : {}),
-      ...(r.availableAt ? { availableAt: new Date(r.availableAt * 1000).toISOString() } : {}),
+      ...(r.availableAt ? { availableAt: isoFromEpochSeconds(r.availableAt) } : {}),
     });
     const details: Record<string, unknown> = {
       strategy: configured && configured !== strategy ? `${strategy} (config.yaml names unknown strategy "${configured}")` : strategy,
@@ -74,7 +75,7 @@ export const xaiCredential: DoctorCheck<XaiCredentialData> = {
       row = cooling[0]!;
       warnings.push({
         code: "pool_exhausted",
-        message: `every xAI pool credential is cooling down after errors; the first re-enters rotation at ${new Date(row.availableAt! * 1000).toISOString()} (until then Hermes logs "credential pool: no available entries")`,
+        message: `every xAI pool credential is cooling down after errors; the first re-enters rotation at ${isoFromEpochSeconds(row.availableAt!)} (until then Hermes logs "credential pool: no available entries")`,
       });
     }
 

@@ -37,7 +37,8 @@ describe("the spinner only where it is safe", () => {
     ["JSON output", tty, {}, "json", false],
     ["piped", pipe, {}, "text", false],
     ["a 0-column TTY", { ...tty, columns: 0 }, {}, "text", false],
-    ["CI set to anything", tty, { CI: "0" }, "text", false],
+    ["CI=true", tty, { CI: "true" }, "text", false],
+    ["CI=false", tty, { CI: "false" }, "text", true],
   ] as const)("%s", (_name, stream, env, format, allowed) => {
     expect(spinnerAllowed(stream, env, format)).toBe(allowed);
   });

@@ -132,7 +132,7 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const report = parseJson(await doctor(["--profile", "work"]));
     expect(report.verdict.code).toBe("local_ok");
     expect(report.context.profile).toBe("work");
-    expect(byId(report)["store.file"]).toMatchObject({ status: "warn", code: "profile_fallback" });
+    expect(byId(report)["store.file"]).toMatchObject({ status: "pass", code: "profile_fallback" });
   });
 
   it("the same single-use grant copied into a profile's store is a forked grant", async () => {
@@ -176,6 +176,15 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const provider = byId(parseJson(await doctor([])))["config.provider"];
     expect(provider).toMatchObject({ status: "warn", code: "api_key_preempts_oauth" });
     expect(JSON.stringify(provider)).not.toContain("xai-preempting0123456789abcdef");
+  });
+
+  it("a login that Hermes will not route chat to (another active_provider) is flagged", async () => {
+    const store = xaiAuthStore(tokens()) as any;
+    store.active_provider = "openrouter";
+    await writeHermesHome(sb.hermes, { auth: store });
+    const route = byId(parseJson(await doctor([])))["config.route"];
+    expect(route).toMatchObject({ status: "warn", code: "active_provider_not_oauth" });
+    expect(JSON.stringify(route.fixes)).toContain("model.provider xai-oauth");
   });
 
   it("a retired xAI model in config.yaml is flagged with the migration guide", async () => {

@@ -141,11 +141,23 @@ describe("verdicts against the emulator", () => {
     expect(report.durationMs).toBeLessThan(3500);
   });
 
-  it("a hung token endpoint during a due refresh also ends in timed_out", async () => {
+  it("a hung token endpoint during a due refresh ends in timed_out, and says the token may be spent", async () => {
     await loginWith(emulator, sb, "refresh_hang", { lifetimeSec: -600 });
-    const run = await doctorAgainst(emulator, sb, ["--timeout", "3000"]);
-    expect(parseJson(run).verdict.code).toBe("timed_out");
+    const run = await doctorAgainst(emulator, sb, ["--timeout", "7000"]);
+    const report = parseJson(run);
+    expect(report.verdict.code).toBe("timed_out");
+    expect(byId(report)["login.refresh"].summary).toMatch(/may have reached xAI/);
     expect(run.code).toBe(14);
+    expect(run.durationMs).toBeLessThan(8500);
+  });
+
+  it("with too little time left, a single-use refresh is not even started", async () => {
+    await loginWith(emulator, sb, "healthy", { lifetimeSec: -600 });
+    const run = await doctorAgainst(emulator, sb, ["--timeout", "3000"]);
+    const report = parseJson(run);
+    expect(byId(report)["login.refresh"]).toMatchObject({ status: "skip", code: "refresh_not_tested" });
+    expect(tokenRequests(emulator)).toHaveLength(0);
+    expect(report.verdict.code).toBe("unverified");
   });
 
   it("an issuer that is not listening is network_unreachable", async () => {

@@ -188,7 +188,8 @@ print("released", flush=True)
   it("while the doctor holds the lock, a Hermes-style non-blocking flock is refused", async () => {
     // Make the token endpoint hang so the doctor sits inside the lock long enough to probe it.
     const { authPath } = await loginWith(emulator, sb, "refresh_hang", { lifetimeSec: -600 });
-    const doctor = doctorAgainst(emulator, sb, ["--timeout", "4000"]);
+    // Enough time that the doctor really starts the refresh (it never starts one with < 5 s left).
+    const doctor = doctorAgainst(emulator, sb, ["--timeout", "8000"]);
     const probe = `
 import fcntl, sys, time
 fd = open(sys.argv[1], "a+")

@@ -362,3 +362,14 @@ describe("the catalogue itself", () => {
     expect(at("403-unrecognised")).toBeGreaterThan(entitlement);
   });
 });
+
+describe("precedence regressions", () => {
+  it("a 403 model-not-found in the old permission style naming a grok model is model_unavailable, not entitlement", async () => {
+    const { classifyApiResponse } = await import("../src/xai/signatures.js");
+    const body = JSON.stringify({
+      code: "The caller does not have permission to execute the specified operation",
+      error: "The model grok-4.6 does not exist or your team 00000000-0000-0000-0000-000000000000 does not have access to it.",
+    });
+    expect(classifyApiResponse(403, body, "application/json")?.verdict).toBe("model_unavailable");
+  });
+});

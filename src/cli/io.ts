@@ -35,10 +35,16 @@ export function colorLevel(stream: Stream, env: IO["env"], flagColor: boolean): 
   return env.TERM?.includes("256") ? 2 : 1;
 }
 
+/** CI as the usual tools read it: set to anything but "", "0" or "false". */
+export function isCi(env: IO["env"]): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+}
+
 /**
  * A spinner only on a real terminal that reports its width (ora loops forever on a TTY
  * with 0 columns, stack-notes §1.3), never in CI and never for machine formats.
  */
 export function spinnerAllowed(stream: Stream, env: IO["env"], format: string): boolean {
-  return format === "text" && stream.isTTY === true && (stream.columns ?? 0) > 0 && env.CI === undefined && env.TERM !== "dumb";
+  return format === "text" && stream.isTTY === true && (stream.columns ?? 0) > 0 && !isCi(env) && env.TERM !== "dumb";
 }

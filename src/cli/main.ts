@@ -33,4 +33,8 @@ export async function main(argv: string[], io: IO): Promise<number> {
 }
 
 const io = processIO();
-process.exitCode = await main(process.argv.slice(2), io);
+const code = await main(process.argv.slice(2), io);
+process.exitCode = code;
+// The report is out; a handle some library left open must not keep the doctor alive. The timer is
+// unref'd, so a normal run exits at once and stdout is never cut short.
+setTimeout(() => process.exit(code), 2_000).unref();

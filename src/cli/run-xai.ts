@@ -18,10 +18,16 @@ import { resolveEndpoints, EndpointError, type Endpoints } from "../xai/endpoint
 import type { RunRecord } from "../engine/types.js";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
 import type { HttpClient } from "../net/http.js";
-import { colorLevel, spinnerAllowed, type IO } from "./io.js";
+import { colorLevel, isCi, spinnerAllowed, type IO } from "./io.js";
 import { checkIdsExist, UsageError } from "./options.js";
 import type { XaiFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
+
+/**
+ * Connect fast, but give an answer time: a reasoning model may think before its first byte, and
+ * Hermes allows a refresh 20 s. Each check's own budget and the run's deadline still bound it.
+ */
+const HTTP_TIMEOUTS = { connectTimeoutMs: 5_000, headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000 };
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   const registry = builtinRegistry();
@@ -32,7 +38,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
   // CI runs never rotate a single-use refresh token unless --refresh says so explicitly.
   // An offline run cannot refresh, so it is read-only too.
   const offline = Boolean(flags.offline);
-  const readOnly = Boolean(flags.readOnly) || offline || (io.env.CI !== undefined && io.env.CI !== "" && !flags.refresh);
+  const readOnly = Boolean(flags.readOnly) || offline || (isCi(io.env) && !flags.refresh);
   const endpoints = endpointsOrUsageError(flags, io);
   if (flags.caFile !== undefined) caFileOrUsageError(flags.caFile);
   let http: Promise<HttpClient> | undefined;
@@ -42,6 +48,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       profile: flags.profile,
       offline,
       readOnly,
+      ...(readOnly ? { readOnlyReason: flags.readOnly ? "flag" : offline ? "offline" : "ci" } as const : {}),
       refresh: Boolean(flags.refresh),
       model: flags.model,
       issuer: flags.issuer,
@@ -55,7 +62,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     now: () => Date.now(),
     secrets: new SecretRegistry(),
     // Lazy: undici is only loaded when a network check runs.
-    http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env: io.env, caFile: flags.caFile }))),
+    http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env: io.env, caFile: flags.caFile, ...HTTP_TIMEOUTS }))),
   };
 
   const checks = registry.list();

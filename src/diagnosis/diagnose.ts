@@ -1,6 +1,6 @@
 // Rules from check results to one verdict and the separate facets. Pure: no I/O, no printing.
 import type { Fix, RunRecord } from "../engine/types.js";
-import { VERDICTS, isVerdictCode, type Severity, type VerdictCode } from "./verdicts.js";
+import { API_KEY_PATH, VERDICTS, isVerdictCode, type Severity, type VerdictCode } from "./verdicts.js";
 
 export type LoginFacet = "ok" | "failed" | "unknown";
 export type EntitlementFacet = "ok" | "denied" | "unknown";
@@ -37,7 +37,11 @@ const ALIASES: Record<string, VerdictCode> = {
 const LOGIN_FAILED: ReadonlySet<string> = new Set(["not_logged_in", "session_quarantined", "session_revoked", "token_rejected", "state_invalid"]);
 const ENTITLEMENT_DENIED: ReadonlySet<string> = new Set(["entitlement_denied", "spending_limit", "usage_exhausted", "model_unavailable"]);
 /** Checks whose pass proves xAI accepted the login, whatever the entitlement. */
-const LOGIN_PROOFS = ["login.refresh", "login.userinfo", "api.models", "entitlement.inference"];
+const LOGIN_PROOFS = ["login.userinfo", "api.models", "entitlement.inference"];
+/** login.refresh proves the login only when it actually talked to xAI. */
+const refreshedOk = (r: RunRecord | undefined) => r?.status === "pass" && r.details?.refreshed === true;
+/** Skips that mean "could not be verified", as opposed to "does not apply here". */
+const BLOCKING_SKIPS: ReadonlySet<string> = new Set(["refresh_not_tested", "deadline", "not_selected"]);
 const INFERENCE = "entitlement.inference";
 const NETWORK_LAYER = "network";
 /** Layers that never touch the network. */
@@ -64,7 +68,7 @@ export function computeFacets(records: RunRecord[]): Facets {
   let login: LoginFacet = "unknown";
   if (failedCodes.some((c) => LOGIN_FAILED.has(c))) login = "failed";
   // An entitlement refusal is an answer to an authenticated caller: the login itself worked.
-  else if (LOGIN_PROOFS.some((id) => byId.get(id)?.status === "pass") || failedCodes.some((c) => ENTITLEMENT_DENIED.has(c))) login = "ok";
+  else if (LOGIN_PROOFS.some((id) => byId.get(id)?.status === "pass") || refreshedOk(byId.get("login.refresh")) || failedCodes.some((c) => ENTITLEMENT_DENIED.has(c))) login = "ok";
 
   let entitlement: EntitlementFacet = "unknown";
   if (inference?.status === "pass") entitlement = "ok";
@@ -108,7 +112,7 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
   } else {
     code = "unverified";
     // The first check that stopped the run, not the dependants it dragged along.
-    const blockers = records.filter((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && r.code !== "offline" && r.code !== "dependency"));
+    const blockers = records.filter((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && BLOCKING_SKIPS.has(r.code ?? "")));
     evidence = blockers.map((r) => r.id);
     const first = blockers[0];
     if (first) {
@@ -137,7 +141,7 @@ function withRailHint(code: VerdictCode, records: RunRecord[], fixes: Fix[]): Fi
   if (!["entitlement_denied", "spending_limit", "usage_exhausted"].includes(code)) return fixes;
   const apiKey = records.find((r) => r.id === "apikey.probe");
   if (apiKey?.status === "pass") {
-    return [{ text: "Your XAI_API_KEY works: switch Hermes to the API-key provider by setting `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)" }, ...fixes.filter((f) => !f.text.startsWith("Use an xAI API key"))];
+    return [{ text: "Your XAI_API_KEY works: switch Hermes to the API-key provider by setting `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)" }, ...fixes.filter((f) => f !== API_KEY_PATH)];
   }
   return fixes;
 }

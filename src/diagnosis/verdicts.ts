@@ -1,5 +1,5 @@
 // The verdict catalogue: stable codes, what they mean, the default fix and the exit code.
-// Documented in docs/verdicts.md; the codes and exit codes are a public contract.
+// Documented in docs/verdicts.md (and the exit codes in README.md); both are a public contract.
 import type { Fix } from "../engine/types.js";
 
 export const VERDICT_CODES = [
@@ -37,12 +37,12 @@ export interface VerdictInfo {
 }
 
 const RELOGIN: Fix = { text: "Sign in to xAI again (device-code login)", command: "hermes auth add xai-oauth" };
-const API_KEY_PATH: Fix = {
+export const API_KEY_PATH: Fix = {
   text: "Use an xAI API key instead: create one at https://console.x.ai, put XAI_API_KEY=xai-... in ~/.hermes/.env and set `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)",
 };
 const USAGE_PAGE: Fix = { text: "See what your subscription allows and what is used at https://grok.com/?_s=usage" };
 
-/** Exit codes, identical in every output format (docs/exit-codes.md). */
+/** Exit codes, identical in every output format (README.md, docs/verdicts.md). */
 export const EXIT = {
   ok: 0,
   unverified: 1,
@@ -76,7 +76,7 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   },
   store_corrupt: {
     severity: "error", exitCode: EXIT.store, title: "The auth store is corrupt",
-    explanation: "auth.json is not a store Hermes can use. Hermes moves such a file aside to auth.json.corrupt and starts empty, so every login in it is lost at the next save.",
+    explanation: "auth.json is not a store Hermes can use, so Hermes starts with an empty store (for unreadable JSON it first copies the file to auth.json.corrupt); every login in it is lost at the next save.",
     fixes: [{ text: "Restore auth.json from a backup, or move it aside and sign in again", command: "hermes auth add xai-oauth" }],
   },
   state_invalid: {

@@ -24,6 +24,7 @@ export function describeErrno(errno: string): string {
     case "EACCES": return "permission denied";
     case "EPERM": return "operation not permitted";
     case "EISDIR": return "it is a directory, not a file";
+    case "ENOTREG": return "it is not a regular file (a pipe, socket or device)";
     case "EIO": return "I/O error";
     case "ELOOP": return "too many symbolic links";
     case "EMFILE": case "ENFILE": return "too many open files";
@@ -37,7 +38,12 @@ export async function readStoreFile(path: string): Promise<StoreRead> {
   let buf: Buffer;
   try {
     // stat first: Path.exists() treats ENOENT/ENOTDIR as absent but raises on EACCES.
-    await stat(path);
+    const st = await stat(path);
+    // A FIFO or device would block the read forever: only a regular file is a store.
+    if (!st.isFile()) {
+      const what = st.isDirectory() ? "EISDIR" : "ENOTREG";
+      return { kind: "unreadable", errno: what, message: describeErrno(what) };
+    }
     buf = await readFile(path);
   } catch (err) {
     const errno = errnoOf(err);

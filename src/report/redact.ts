@@ -6,9 +6,15 @@ const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const XAI_KEY = /\bxai-[A-Za-z0-9_-]{16,}/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
-/** Replaces every known secret and anything secret-shaped in a string by a fingerprint. */
+// Control characters (ESC above all) in a server's answer must not drive the user's terminal.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Replaces every known secret and anything secret-shaped in a string by a fingerprint, and drops
+ * terminal control characters (tabs and newlines stay).
+ */
 export function redactString(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(CONTROL, "");
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(`[redacted ${fingerprint(secret)}]`);
   }

@@ -187,8 +187,9 @@ export const SIGNATURES: readonly Signature[] = [
     statuses: [401, 402, 403],
     text: [
       /do not have an active Grok subscription/i,
-      /out of available resources[\s\S]{0,400}?grok/i,
-      /does not have permission[\s\S]{0,400}?grok/i,
+      // "grok.com" / "Grok subscription", not any "grok": a model id like grok-4.6 must not match.
+      /out of available resources[\s\S]{0,400}?(grok\.com|grok subscription)/i,
+      /does not have permission[\s\S]{0,400}?(grok\.com|grok subscription)/i,
     ],
     meaning:
       "Login worked, but xAI will not serve this account on the API. The causes: no Grok subscription, a tier without API access or without this model, or an exhausted subscription quota. Logging in again will not change it. Check https://grok.com/?_s=usage, or use an XAI_API_KEY with provider: xai.",
