@@ -1,7 +1,7 @@
 // config.model: the model Hermes will ask xAI for, and retired xAI model ids anywhere in config.yaml
 // (hermes_cli/xai_retirement.py @ 164118b6; default model per the xai-grok-oauth docs, §5).
 import type { DoctorCheck } from "./context.js";
-import type { ConfigProviderData } from "./config-provider.js";
+import type { ProviderData } from "./config-provider.js";
 import { modelSlots } from "../src/hermes/config.js";
 import {
   DEFAULT_XAI_OAUTH_MODEL, MAY_15_MIGRATION_URL, UNCONFIRMED_EOL,
@@ -15,7 +15,6 @@ export interface ModelData {
   source: "config" | "default";
 }
 
-export type ConfigModelData = ModelData;
 
 export const configModel: DoctorCheck<ModelData> = {
   id: "config.model",
@@ -24,7 +23,7 @@ export const configModel: DoctorCheck<ModelData> = {
   description: "The model Hermes will use (model.default, else grok-4.6), and retired xAI model ids in any model slot of config.yaml.",
   dependsOn: ["config.provider"],
   async run(ctx) {
-    const cfg = ctx.data<ConfigProviderData>("config.provider")!;
+    const cfg = ctx.data<ProviderData>("config.provider")!;
     const { env, now, options } = ctx.services;
     const model = cfg.model ?? DEFAULT_XAI_OAUTH_MODEL;
     const source: ModelData["source"] = cfg.model ? "config" : "default";

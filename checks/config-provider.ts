@@ -27,7 +27,6 @@ export interface ProviderData {
   autoProvider?: string;
 }
 
-export type ConfigProviderData = ProviderData;
 
 const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 

@@ -24,8 +24,6 @@ export interface DoctorOptions {
   apiBase?: string;
   /** --ca-file: extra trusted CA (PEM). */
   caFile?: string;
-  /** --timeout: overall deadline of the run, ms. */
-  timeoutMs: number;
 }
 
 export interface DoctorServices {

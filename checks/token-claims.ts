@@ -1,7 +1,7 @@
 // token.claims: the access token's JWT claims, decoded locally WITHOUT verifying the signature.
 // Expected values: hermes_cli/auth_constants.py (issuer, client_id, scope), issue #26847 (claims).
 import type { DoctorCheck } from "./context.js";
-import type { XaiCredentialData } from "./xai-credential.js";
+import type { CredentialData } from "../src/hermes/credentials.js";
 import { fingerprint } from "../src/engine/secrets.js";
 import { decodeJwt, numericClaim } from "../src/xai/jwt.js";
 import { XAI_API_SCOPE, XAI_OAUTH_CLIENT_ID, XAI_OAUTH_ISSUER } from "../src/xai/constants.js";
@@ -27,7 +27,7 @@ export const tokenClaims: DoctorCheck<TokenClaimsData> = {
   description: "Decodes the access token (unverified) and checks issuer, audience/client_id and the api:access scope.",
   dependsOn: ["xai.credential"],
   async run(ctx) {
-    const cred = ctx.data<XaiCredentialData>("xai.credential")!;
+    const cred = ctx.data<CredentialData>("xai.credential")!;
     const token = cred.accessToken;
     if (!token) {
       return { status: "skip", code: "no_access_token", summary: "No access token to decode (the credential Hermes uses has none)" };

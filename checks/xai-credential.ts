@@ -12,12 +12,10 @@ import { poolStrategyFrom, resolvePool, type CredentialData, type EffectiveRow }
 import { secretValuesIn } from "../src/hermes/auth-store.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
 
-/** Private data for dependants (login.refresh writes a rotation back to storePath). */
-export type XaiCredentialData = CredentialData;
 
 const fp = (t: string | undefined) => (t ? fingerprint(t) : null);
 
-export const xaiCredential: DoctorCheck<XaiCredentialData> = {
+export const xaiCredential: DoctorCheck<CredentialData> = {
   id: "xai.credential",
   title: "Credential Hermes will use",
   layer: "store",
@@ -57,7 +55,7 @@ export const xaiCredential: DoctorCheck<XaiCredentialData> = {
     const singletonPath = view.statePath ?? view.poolPath ?? "";
     const singletonBacked = (r: EffectiveRow | undefined) => !!r?.fromSingleton || r?.source === "device_code";
     let row = pool.selected;
-    let data: XaiCredentialData;
+    let data: CredentialData;
     let lead: string;
     const warnings: { code: string; message: string }[] = [];
 

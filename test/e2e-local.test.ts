@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { parseJson, ROOT, runCli } from "./helpers/cli.js";
 import { sandbox, type Sandbox } from "./helpers/home.js";
 import { quarantinedXaiState, writeHermesHome, xaiAuthStore, xaiPoolRow } from "../fixtures/hermes-store.js";
@@ -63,6 +64,14 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const run = await doctor([]);
     expect(parseJson(run).verdict.code).toBe("store_unreadable");
     expect(run.code).toBe(10);
+  });
+
+  it("a FIFO in place of auth.json is store_unreadable, and cannot hang the doctor", async () => {
+    await mkdir(sb.hermes, { recursive: true });
+    execFileSync("mkfifo", [path.join(sb.hermes, "auth.json")]);
+    const run = await doctor(["--timeout", "5000"]);
+    expect(parseJson(run).verdict.code).toBe("store_unreadable");
+    expect(run.durationMs).toBeLessThan(4000);
   });
 
   it.each([

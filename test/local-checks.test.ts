@@ -39,7 +39,7 @@ interface Opts {
 function services(o: Opts = {}): DoctorServices & { secrets: SecretRegistry } {
   return {
     options: {
-      offline: true, readOnly: true, refresh: false, timeoutMs: 10_000,
+      offline: true, readOnly: true, refresh: false,
       ...(o.home !== undefined ? { home: o.home } : {}),
       ...(o.profile !== undefined ? { profile: o.profile } : {}),
       ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),

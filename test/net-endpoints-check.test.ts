@@ -32,7 +32,7 @@ describe("net.endpoints follows Hermes' own base URL settings", () => {
   async function run(env: Record<string, string>, dotenv?: string) {
     await writeHermesHome(sb.hermes, { auth: xaiAuthStore({ access_token: makeAccessToken(), refresh_token: "rt-0123456789abcdef" }), ...(dotenv ? { env: dotenv } : {}) });
     const services: DoctorServices = {
-      options: { home: sb.hermes, offline: false, readOnly: true, refresh: false, timeoutMs: 5000 },
+      options: { home: sb.hermes, offline: false, readOnly: true, refresh: false },
       env, platform: "linux", userHome: sb.userHome, now: () => Date.now(), secrets: new SecretRegistry(),
       http: async () => ({ request: async () => { throw new Error("net.endpoints sends nothing"); }, close: async () => {} }),
     };

@@ -38,6 +38,10 @@ describe("report", () => {
     expect(renderText(r, { verbose: true })).not.toContain(SECRET);
   });
 
+  it("drops terminal control characters a server could smuggle into a summary", () => {
+    expect(redactString("HTTP 403 \u001b[2J\u001b]0;pwned\u0007 code\tok\nnext", [])).toBe("HTTP 403 [2J]0;pwned code\tok\nnext");
+  });
+
   it("redacts JWT-shaped strings, xai- keys and bearer values it was never told about", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
     const out = redactString(`token ${jwt} key xai-ABCDEFGHIJKLMNOPQRSTUV auth Bearer abcdefghijkl`, []);

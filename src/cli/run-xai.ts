@@ -54,7 +54,6 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       issuer: flags.issuer,
       apiBase: flags.apiBase,
       caFile: flags.caFile,
-      timeoutMs: flags.timeout,
     },
     env: io.env,
     platform: process.platform,

@@ -89,11 +89,6 @@ export function isOwnedXaiSource(source: string): boolean {
   return s === "" || s === "device_code" || s === "manual" || s.startsWith("manual:") || s.startsWith("env:");
 }
 
-/** Legacy loopback-PKCE era markers (PR #26534, removed by PR #57311). */
-export function isLegacyPkceSource(source: string): boolean {
-  return source === "loopback_pkce" || source === "manual:xai_pkce";
-}
-
 /** PooledCredential.label default for seeded rows: the JWT's email / preferred_username / upn. */
 export function labelFromToken(token: string, fallback: string): string {
   const d = decodeJwt(token);

@@ -2,11 +2,11 @@
 // every refresh, so when two stores hold the same one, the first to refresh kills the other's copy
 // (invalid_grant). Facts: shared/reference/hermes-auth-store-and-xai-oauth.md §8 (hermes-agent
 // #43589, #65394; the heal in agent/credential_pool.py keeps one copy in the root store).
+import { XAI_PROVIDER_ID } from "../xai/constants.js";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { parseStoreText, readStoreFile } from "./auth-store.js";
 
-const PROVIDER = "xai-oauth";
 /** Enough for any real install; a runaway profiles folder must not slow the doctor down. */
 const MAX_PROFILES = 64;
 
@@ -17,9 +17,9 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 export function xaiRefreshTokens(store: unknown): string[] {
   if (!isObject(store)) return [];
   const out: string[] = [];
-  const state = isObject(store.providers) ? store.providers[PROVIDER] : undefined;
+  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
   if (isObject(state) && isObject(state.tokens) && typeof state.tokens.refresh_token === "string") out.push(state.tokens.refresh_token);
-  const rows = isObject(store.credential_pool) ? store.credential_pool[PROVIDER] : undefined;
+  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
   if (Array.isArray(rows)) for (const r of rows) if (isObject(r) && typeof r.refresh_token === "string") out.push(r.refresh_token);
   return out.filter((t) => t !== "");
 }

@@ -1,10 +1,11 @@
 // Applying a refresh to auth.json the way Hermes does (hermes_cli/auth_xai.py
 // _save_xai_oauth_tokens; agent/credential_pool.py write-through): the singleton's tokens and
 // last_refresh, and every credential_pool["xai-oauth"] row that held the old refresh token.
-// Nothing else in the store changes. Pure functions over the parsed JSON.
+// Nothing else in the store changes — on purpose, as the refresh policy promises: unlike a full
+// Hermes save we leave top-level updated_at and the stored discovery alone. Pure functions.
+import { XAI_PROVIDER_ID } from "../xai/constants.js";
 import type { TokenResponse } from "../xai/oauth.js";
 
-const PROVIDER = "xai-oauth";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -28,9 +29,9 @@ export interface GrantLocation {
 export function locateRefreshToken(store: unknown, refreshToken: string): GrantLocation {
   const loc: GrantLocation = { singleton: false, poolRowIds: [] };
   if (!isObject(store)) return loc;
-  const state = isObject(store.providers) ? store.providers[PROVIDER] : undefined;
+  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
   if (isObject(state) && isObject(state.tokens) && state.tokens.refresh_token === refreshToken) loc.singleton = true;
-  const rows = isObject(store.credential_pool) ? store.credential_pool[PROVIDER] : undefined;
+  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
   if (Array.isArray(rows)) {
     rows.forEach((row, i) => {
       if (isObject(row) && row.refresh_token === refreshToken) loc.poolRowIds.push(typeof row.id === "string" ? row.id : `#${i}`);
@@ -48,12 +49,12 @@ export const isLocated = (loc: GrantLocation) => loc.singleton || loc.poolRowIds
 export function currentPair(store: unknown, slot: { poolRowId?: string }): GrantPair | undefined {
   if (!isObject(store)) return undefined;
   if (slot.poolRowId) {
-    const rows = isObject(store.credential_pool) ? store.credential_pool[PROVIDER] : undefined;
+    const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
     const row = Array.isArray(rows) ? rows.find((r) => isObject(r) && r.id === slot.poolRowId) : undefined;
     if (!isObject(row)) return undefined;
     return { accessToken: str(row.access_token), refreshToken: str(row.refresh_token) };
   }
-  const state = isObject(store.providers) ? store.providers[PROVIDER] : undefined;
+  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
   if (!isObject(state) || !isObject(state.tokens)) return undefined;
   return { accessToken: str(state.tokens.access_token), refreshToken: str(state.tokens.refresh_token) };
 }
@@ -63,7 +64,7 @@ export function applyRotation(store: Json, oldRefreshToken: string, tokens: Toke
   const newRefresh = tokens.refresh_token ?? oldRefreshToken; // Hermes keeps the old one when none comes back
   const stamp = hermesTimestamp(nowMs);
   const updated: string[] = [];
-  const state = isObject(store.providers) ? store.providers[PROVIDER] : undefined;
+  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
   if (isObject(state) && isObject(state.tokens) && state.tokens.refresh_token === oldRefreshToken) {
     const t = state.tokens;
     t.access_token = tokens.access_token;
@@ -72,16 +73,16 @@ export function applyRotation(store: Json, oldRefreshToken: string, tokens: Toke
     if (tokens.expires_in !== undefined) t.expires_in = tokens.expires_in;
     if (tokens.token_type !== undefined) t.token_type = tokens.token_type;
     state.last_refresh = stamp;
-    updated.push(`providers.${PROVIDER}`);
+    updated.push(`providers.${XAI_PROVIDER_ID}`);
   }
-  const rows = isObject(store.credential_pool) ? store.credential_pool[PROVIDER] : undefined;
+  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
   if (Array.isArray(rows)) {
     rows.forEach((row, i) => {
       if (!isObject(row) || row.refresh_token !== oldRefreshToken) return;
       row.access_token = tokens.access_token;
       row.refresh_token = newRefresh;
       row.last_refresh = stamp;
-      updated.push(`credential_pool.${PROVIDER}[${typeof row.id === "string" ? row.id : i}]`);
+      updated.push(`credential_pool.${XAI_PROVIDER_ID}[${typeof row.id === "string" ? row.id : i}]`);
     });
   }
   return updated;

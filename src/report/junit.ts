@@ -51,6 +51,14 @@ export function renderJunit(report: Report): string {
     time: seconds(report.durationMs),
   })}>`);
   out.push(`  <testsuite${attrs({ name: "verdict", tests: 1, failures: verdictFails ? 1 : 0, errors: 0, skipped: 0, timestamp: report.generatedAt })}>`);
+  const e = report.context.endpoints;
+  const props: Record<string, string> = {
+    ...(report.context.home ? { home: report.context.home } : {}),
+    ...(e ? { issuer: e.issuer, apiBase: e.apiBase, endpointsOverridden: String(e.overridden) } : {}),
+    readOnly: String(report.context.readOnly),
+    offline: String(report.context.offline),
+  };
+  out.push("    <properties>", ...Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`), "    </properties>");
   const verdictCase = `    <testcase${attrs({ classname: "hermes-doctor.verdict", name: `verdict: ${v.code}` })}`;
   if (verdictFails) {
     const body = [v.explanation, `login: ${report.facets.login}, entitlement: ${report.facets.entitlement}, network: ${report.facets.network}`, ...v.fixes.map((f) => `fix: ${f.text}${f.command ? ` ($ ${f.command})` : ""}`)].join("\n");

@@ -27,7 +27,7 @@ export function renderMarkdown(report: Report): string {
     "",
     "</details>",
     "",
-    `<sub>hermes-doctor ${report.tool.version} · ${report.generatedAt} · exit ${v.exitCode}${report.context.endpoints?.overridden ? " · endpoints overridden" : ""}</sub>`,
+    `<sub>hermes-doctor ${report.tool.version} · ${report.generatedAt} · exit ${v.exitCode}${report.context.endpoints?.overridden ? ` · endpoints overridden: issuer ${report.context.endpoints.issuer}, API ${report.context.endpoints.apiBase}` : ""}</sub>`,
   ];
   return `${lines.join("\n")}\n`;
 }
