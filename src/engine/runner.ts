@@ -82,14 +82,11 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
     opts.onFinish?.(record);
   };
 
-  const contextFor = (check: Check<S>, signal: AbortSignal, checkDeadline: number): CheckContext<S> => ({
+  const contextFor = (signal: AbortSignal, checkDeadline: number): CheckContext<S> => ({
     services: opts.services,
     signal,
     deadline: checkDeadline,
-    data: <D>(id: string) => {
-      if (!(check.dependsOn ?? []).includes(id) && !outcomes.has(id)) return undefined;
-      return outcomes.get(id)?.data as D | undefined;
-    },
+    data: <D>(id: string) => outcomes.get(id)?.data as D | undefined,
     result: (id: string) => outcomes.get(id)?.result,
   });
 
@@ -116,7 +113,7 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
     });
     opts.onStart?.(check);
     try {
-      const outcome = await Promise.race([check.run(contextFor(check, signal, t0 + budget)), hardStop]);
+      const outcome = await Promise.race([check.run(contextFor(signal, t0 + budget)), hardStop]);
       finish(check, validOutcome(outcome), t0);
     } catch (err) {
       if (signal.aborted) {

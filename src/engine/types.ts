@@ -33,7 +33,10 @@ export interface CheckContext<S = unknown> {
   readonly signal: AbortSignal;
   /** Epoch ms by which this check must have finished. */
   readonly deadline: number;
-  /** The private data a finished dependency returned. */
+  /**
+   * The private data a finished check returned. Dependencies, direct or transitive, have always
+   * finished; reading any other check is a race, so don't.
+   */
   data<D>(checkId: string): D | undefined;
   /** The result of any check that has already finished (dependencies always have). */
   result(checkId: string): CheckResult | undefined;
