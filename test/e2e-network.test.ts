@@ -1,25 +1,17 @@
 // Every network verdict through the built CLI against the loopback xAI emulator: verdict code,
 // facets and exit code, as a user (or CI) would see them.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseJson, runCli } from "./helpers/cli.js";
-import { sandbox, type Sandbox } from "./helpers/home.js";
-import { doctorAgainst, loginWith, tokenRequests } from "./helpers/emulated.js";
+import type { Sandbox } from "./helpers/home.js";
+import { doctorAgainst, loginWith, tokenRequests, useEmulatorAndSandbox } from "./helpers/emulated.js";
 import { startEmulator, type Emulator, type Scenario } from "../fixtures/emulator/server.js";
 
+const env = useEmulatorAndSandbox();
 let emulator: Emulator;
 let sb: Sandbox;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  sb = await sandbox();
-  emulator.clearRequests();
-});
-afterEach(async () => {
-  await sb.cleanup();
+beforeEach(() => {
+  emulator = env.emulator();
+  sb = env.sb();
 });
 
 const byId = (report: any) => Object.fromEntries(report.checks.map((c: any) => [c.id, c]));

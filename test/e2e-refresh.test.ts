@@ -1,29 +1,21 @@
 // The refresh policy end to end: when the doctor refreshes, what it writes (under Hermes' lock,
 // atomically, mode kept, nothing else touched), and when it must not write at all.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { readFile, stat, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { parseJson } from "./helpers/cli.js";
-import { sandbox, type Sandbox } from "./helpers/home.js";
-import { doctorAgainst, loginWith, tokenRequests } from "./helpers/emulated.js";
-import { startEmulator, type Emulator } from "../fixtures/emulator/server.js";
+import type { Sandbox } from "./helpers/home.js";
+import { doctorAgainst, loginWith, tokenRequests, useEmulatorAndSandbox } from "./helpers/emulated.js";
+import type { Emulator } from "../fixtures/emulator/server.js";
 import { xaiPoolRow } from "../fixtures/hermes-store.js";
 
+const env = useEmulatorAndSandbox();
 let emulator: Emulator;
 let sb: Sandbox;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  sb = await sandbox();
-  emulator.clearRequests();
-});
-afterEach(async () => {
-  await sb.cleanup();
+beforeEach(() => {
+  emulator = env.emulator();
+  sb = env.sb();
 });
 
 const byId = (report: any) => Object.fromEntries(report.checks.map((c: any) => [c.id, c]));

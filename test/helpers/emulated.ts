@@ -1,9 +1,10 @@
 // A Hermes home logged in to an emulator account, and the doctor pointed at that emulator.
 import path from "node:path";
-import type { Emulator, EmulatorAccount, Scenario } from "../../fixtures/emulator/server.js";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { startEmulator, type Emulator, type EmulatorAccount, type Scenario } from "../../fixtures/emulator/server.js";
 import { writeHermesHome, xaiAuthStore, type XaiStoreOptions } from "../../fixtures/hermes-store.js";
 import { runCli, type CliRun } from "./cli.js";
-import type { Sandbox } from "./home.js";
+import { sandbox, type Sandbox } from "./home.js";
 
 export interface LoggedIn {
   account: EmulatorAccount;
@@ -38,3 +39,26 @@ export function doctorAgainst(emulator: Emulator, sb: Sandbox, args: string[] = 
 }
 
 export const tokenRequests = (emulator: Emulator) => emulator.requests.filter((r) => r.path.startsWith("/oauth2/token"));
+
+/**
+ * One emulator for the file, a fresh sandbox and a clean request log for each test. Call at the
+ * top of a test file; read the live values through the returned getters.
+ */
+export function useEmulatorAndSandbox(): { emulator: () => Emulator; sb: () => Sandbox } {
+  let emulator: Emulator;
+  let sb: Sandbox;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+  beforeEach(async () => {
+    sb = await sandbox();
+    emulator.clearRequests();
+  });
+  afterEach(async () => {
+    await sb.cleanup();
+  });
+  return { emulator: () => emulator, sb: () => sb };
+}
