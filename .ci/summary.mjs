@@ -8,7 +8,7 @@ try {
   report = JSON.parse(readFileSync(file, "utf8"));
 } catch {
   console.log("0 passed, 1 failed");
-  console.error(`ci-summary: no test report at ${file} (did the build or the test run fail before vitest wrote it?)`);
+  console.error(`ci summary: no test report at ${file} (did the build or the test run fail before vitest wrote it?)`);
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
