@@ -1,6 +1,7 @@
 // xai.state: the stored xAI login (providers["xai-oauth"] and credential_pool["xai-oauth"]) is
 // present and shaped as Hermes writes it. Fallback rules: hermes_cli/auth.py (@ 00067189)
 // _load_provider_state (per provider) and read_credential_pool (only when the profile has no rows).
+import { isDict } from "../src/hermes/json.js";
 import type { DoctorCheck } from "./context.js";
 import type { StoreParseData } from "./store-parse.js";
 import { tildePath } from "../src/hermes/home.js";
@@ -21,7 +22,6 @@ export interface XaiStateData {
   quarantined: boolean;
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const slot = (store: Record<string, unknown> | undefined, section: string): unknown => {
   const s = store?.[section];
   return isDict(s) ? s[XAI_PROVIDER_ID] : undefined;

@@ -2,6 +2,7 @@
 // (@ 00067189) `_load_auth_store`: utf-8-sig; an OSError is re-raised (never an empty store);
 // unparseable JSON or non-UTF-8 bytes are copied to auth.json.corrupt and the store starts empty;
 // a value that is not a dict with a dict `providers` or `credential_pool` loads as an empty store.
+import { isDict } from "./json.js";
 import { readFile, stat } from "node:fs/promises";
 
 export type StoreRead =
@@ -108,7 +109,6 @@ export function jsonKind(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Parses store text and applies Hermes' acceptance rule. Errors never include content. */
 export function parseStoreText(text: string): StoreParse {

@@ -2,6 +2,7 @@
 // (NousResearch/hermes-agent @ 00067189): hermes_cli/config.py (YAML load; a parse failure falls
 // back to the default config), hermes_cli/auth.py resolve_provider / _env_key_auto_detected /
 // _PROVIDER_ALIASES / the registry order. shared/reference §6.
+import { isDict } from "./json.js";
 import YAML from "yaml";
 import { readOptionalText } from "./read-optional.js";
 
@@ -12,7 +13,6 @@ export type ConfigRead =
   | { kind: "invalid"; line?: number; column?: number; code: string }
   | { kind: "ok"; config: Record<string, unknown>; notMapping?: string };
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 export async function readConfigYaml(path: string): Promise<ConfigRead> {
   const read = await readOptionalText(path);

@@ -2,6 +2,7 @@
 // every refresh, so when two stores hold the same one, the first to refresh kills the other's copy
 // (invalid_grant). Facts: shared/reference/hermes-auth-store-and-xai-oauth.md §8 (hermes-agent
 // #43589, #65394; the heal in agent/credential_pool.py keeps one copy in the root store).
+import { isDict } from "./json.js";
 import { XAI_PROVIDER_ID } from "../xai/constants.js";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
@@ -10,17 +11,14 @@ import { parseStoreText, readStoreFile } from "./auth-store.js";
 /** Enough for any real install; a runaway profiles folder must not slow the doctor down. */
 const MAX_PROFILES = 64;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Every xai-oauth refresh token in one parsed store: the singleton's and each pool row's. */
 export function xaiRefreshTokens(store: unknown): string[] {
-  if (!isObject(store)) return [];
+  if (!isDict(store)) return [];
   const out: string[] = [];
-  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
-  if (isObject(state) && isObject(state.tokens) && typeof state.tokens.refresh_token === "string") out.push(state.tokens.refresh_token);
-  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
-  if (Array.isArray(rows)) for (const r of rows) if (isObject(r) && typeof r.refresh_token === "string") out.push(r.refresh_token);
+  const state = isDict(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
+  if (isDict(state) && isDict(state.tokens) && typeof state.tokens.refresh_token === "string") out.push(state.tokens.refresh_token);
+  const rows = isDict(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
+  if (Array.isArray(rows)) for (const r of rows) if (isDict(r) && typeof r.refresh_token === "string") out.push(r.refresh_token);
   return out.filter((t) => t !== "");
 }
 

@@ -3,12 +3,12 @@
 // last_refresh, and every credential_pool["xai-oauth"] row that held the old refresh token.
 // Nothing else in the store changes — on purpose, as the refresh policy promises: unlike a full
 // Hermes save we leave top-level updated_at and the stored discovery alone. Pure functions.
+import { isDict } from "./json.js";
 import { XAI_PROVIDER_ID } from "../xai/constants.js";
 import type { TokenResponse } from "../xai/oauth.js";
 
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Python's datetime.isoformat() with a Z, as Hermes writes last_refresh: 2026-06-26T15:13:58.688002Z. */
 export function hermesTimestamp(ms: number): string {
@@ -28,13 +28,13 @@ export interface GrantLocation {
 
 export function locateRefreshToken(store: unknown, refreshToken: string): GrantLocation {
   const loc: GrantLocation = { singleton: false, poolRowIds: [] };
-  if (!isObject(store)) return loc;
-  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
-  if (isObject(state) && isObject(state.tokens) && state.tokens.refresh_token === refreshToken) loc.singleton = true;
-  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
+  if (!isDict(store)) return loc;
+  const state = isDict(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
+  if (isDict(state) && isDict(state.tokens) && state.tokens.refresh_token === refreshToken) loc.singleton = true;
+  const rows = isDict(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
   if (Array.isArray(rows)) {
     rows.forEach((row, i) => {
-      if (isObject(row) && row.refresh_token === refreshToken) loc.poolRowIds.push(typeof row.id === "string" ? row.id : `#${i}`);
+      if (isDict(row) && row.refresh_token === refreshToken) loc.poolRowIds.push(typeof row.id === "string" ? row.id : `#${i}`);
     });
   }
   return loc;
@@ -47,15 +47,15 @@ export const isLocated = (loc: GrantLocation) => loc.singleton || loc.poolRowIds
  * after another process rotated the grant, this is what Hermes would use next.
  */
 export function currentPair(store: unknown, slot: { poolRowId?: string }): GrantPair | undefined {
-  if (!isObject(store)) return undefined;
+  if (!isDict(store)) return undefined;
   if (slot.poolRowId) {
-    const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
-    const row = Array.isArray(rows) ? rows.find((r) => isObject(r) && r.id === slot.poolRowId) : undefined;
-    if (!isObject(row)) return undefined;
+    const rows = isDict(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
+    const row = Array.isArray(rows) ? rows.find((r) => isDict(r) && r.id === slot.poolRowId) : undefined;
+    if (!isDict(row)) return undefined;
     return { accessToken: str(row.access_token), refreshToken: str(row.refresh_token) };
   }
-  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
-  if (!isObject(state) || !isObject(state.tokens)) return undefined;
+  const state = isDict(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
+  if (!isDict(state) || !isDict(state.tokens)) return undefined;
   return { accessToken: str(state.tokens.access_token), refreshToken: str(state.tokens.refresh_token) };
 }
 
@@ -64,8 +64,8 @@ export function applyRotation(store: Json, oldRefreshToken: string, tokens: Toke
   const newRefresh = tokens.refresh_token ?? oldRefreshToken; // Hermes keeps the old one when none comes back
   const stamp = hermesTimestamp(nowMs);
   const updated: string[] = [];
-  const state = isObject(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
-  if (isObject(state) && isObject(state.tokens) && state.tokens.refresh_token === oldRefreshToken) {
+  const state = isDict(store.providers) ? store.providers[XAI_PROVIDER_ID] : undefined;
+  if (isDict(state) && isDict(state.tokens) && state.tokens.refresh_token === oldRefreshToken) {
     const t = state.tokens;
     t.access_token = tokens.access_token;
     t.refresh_token = newRefresh;
@@ -75,10 +75,10 @@ export function applyRotation(store: Json, oldRefreshToken: string, tokens: Toke
     state.last_refresh = stamp;
     updated.push(`providers.${XAI_PROVIDER_ID}`);
   }
-  const rows = isObject(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
+  const rows = isDict(store.credential_pool) ? store.credential_pool[XAI_PROVIDER_ID] : undefined;
   if (Array.isArray(rows)) {
     rows.forEach((row, i) => {
-      if (!isObject(row) || row.refresh_token !== oldRefreshToken) return;
+      if (!isDict(row) || row.refresh_token !== oldRefreshToken) return;
       row.access_token = tokens.access_token;
       row.refresh_token = newRefresh;
       row.last_refresh = stamp;
