@@ -1,5 +1,10 @@
-// The public API for third-party checks and embedders: the engine contract, the registry,
-// the runner, the diagnosis and the report model. The CLI is built on exactly this.
+// The public API for third-party checks and embedders: one call per command (the same typed
+// report the CLI renders), the engine contract, the registry, the runner, the diagnosis, the
+// report model and its renderers. The CLI is built on exactly this.
+export { diagnoseXai, DEFAULT_TIMEOUT_MS, type XaiOptions } from "./api/diagnose-xai.js";
+export { OptionsError } from "./api/errors.js";
+export { isCi, type Env } from "./api/env.js";
+export { renderReport, FORMATS, type Format, type RenderStyle } from "./report/render.js";
 export type { Check, CheckContext, CheckOutcome, CheckResult, Fix, RunRecord, Status } from "./engine/types.js";
 export { CheckRegistry } from "./engine/registry.js";
 export { runChecks, type RunOptions, type RunSummary, type SkipRule } from "./engine/runner.js";

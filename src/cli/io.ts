@@ -1,5 +1,7 @@
 // The process's streams and terminal facts, in one replaceable object. Colour and the
 // spinner are decided here once, from flags and environment, never by the libraries.
+import { isCi } from "../api/env.js";
+
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -35,11 +37,6 @@ export function colorLevel(stream: Stream, env: IO["env"], flagColor: boolean): 
   return env.TERM?.includes("256") ? 2 : 1;
 }
 
-/** CI as the usual tools read it: set to anything but "", "0" or "false". */
-export function isCi(env: IO["env"]): boolean {
-  const v = env.CI;
-  return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-}
 
 /**
  * A spinner only on a real terminal that reports its width (ora loops forever on a TTY

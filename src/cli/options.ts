@@ -5,10 +5,8 @@ import { normalizeProfileName } from "../hermes/home.js";
 
 export class UsageError extends Error {}
 
-export const FORMATS = ["text", "json", "junit", "markdown"] as const;
-export type Format = (typeof FORMATS)[number];
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { FORMATS, type Format } from "../report/render.js";
+export { DEFAULT_TIMEOUT_MS } from "../api/diagnose-xai.js";
 
 /** commander parser for --timeout: whole milliseconds, 100 ms to 10 minutes. */
 export function parseTimeout(value: string): number {
@@ -30,12 +28,4 @@ export function parseProfile(value: string): string {
   const result = normalizeProfileName(value);
   if (!result.ok) throw new InvalidArgumentError(`${result.error}.`);
   return result.name;
-}
-
-/** Unknown ids in --only / --skip are usage errors, with the list command as the fix. */
-export function checkIdsExist(ids: readonly string[], known: ReadonlySet<string>, flag: string): void {
-  const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length) {
-    throw new UsageError(`${flag}: unknown check id${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (list them with: hermes-doctor checks)`);
-  }
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { IO } from "./io.js";
 import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
 import { EXIT } from "../diagnosis/verdicts.js";
+import { OptionsError } from "../api/errors.js";
 
 export interface XaiFlags {
   home?: string;
@@ -85,8 +86,6 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .addHelpText("after", EXIT_HELP)
     .action(async (flags: XaiFlags) => {
       if (flags.json) flags.format = "json";
-      if (flags.readOnly && flags.refresh) throw new UsageError("--read-only and --refresh contradict each other: pick one.");
-      if (flags.offline && flags.refresh) throw new UsageError("--offline and --refresh contradict each other: a refresh needs the network.");
       program.setOptionValue("exitCode", await commands.xai(flags, io));
     });
 
@@ -118,7 +117,7 @@ export async function runProgram(argv: string[], io: IO, commands: Commands, ver
       // --help and --version end here with exit code 0; commander has already printed.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof OptionsError) {
       io.stderr.write(`hermes-doctor: ${err.message}\n`);
       return EXIT.usage;
     }

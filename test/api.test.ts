@@ -1,0 +1,42 @@
+// The library API: the same typed report the CLI renders, with no printing and no exiting.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { diagnoseXai, OptionsError, renderReport } from "../src/index.js";
+import { sandbox, type Sandbox } from "./helpers/home.js";
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await sandbox();
+});
+afterEach(async () => {
+  await sb.cleanup();
+});
+
+describe("diagnoseXai", () => {
+  it("returns the report for a home without a login, and prints nothing", async () => {
+    const out = vi.spyOn(process.stdout, "write");
+    const err = vi.spyOn(process.stderr, "write");
+    const report = await diagnoseXai({ home: sb.hermes, env: { HOME: sb.userHome }, toolVersion: "9.9.9" });
+    expect(report.verdict.code).toBe("not_logged_in");
+    expect(report.verdict.exitCode).toBe(10);
+    expect(report.tool.version).toBe("9.9.9");
+    expect(report.checks.find((c) => c.id === "store.file")?.status).toBe("fail");
+    expect(out).not.toHaveBeenCalled();
+    expect(err).not.toHaveBeenCalled();
+    out.mockRestore();
+    err.mockRestore();
+    expect(renderReport(report, "json")).toContain('"not_logged_in"');
+  });
+
+  it("rejects bad options with an OptionsError, before any check runs", async () => {
+    await expect(diagnoseXai({ only: ["no.such-check"] })).rejects.toThrow(OptionsError);
+    await expect(diagnoseXai({ readOnly: true, refresh: true })).rejects.toThrow(/contradict/);
+    await expect(diagnoseXai({ issuer: "ftp://example" })).rejects.toThrow(OptionsError);
+  });
+
+  it("honours CI from the env it is given, not from process.env", async () => {
+    const report = await diagnoseXai({ home: sb.hermes, env: { HOME: sb.userHome, CI: "true" } });
+    expect(report.context.readOnly).toBe(true);
+    const local = await diagnoseXai({ home: sb.hermes, env: { HOME: sb.userHome, CI: "false" } });
+    expect(local.context.readOnly).toBe(false);
+  });
+});
