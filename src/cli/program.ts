@@ -5,6 +5,7 @@ import type { IO } from "./io.js";
 import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
 import { EXIT } from "../diagnosis/verdicts.js";
 import { OptionsError } from "../api/errors.js";
+import { parseOutput, type OutputTarget } from "./output-files.js";
 
 export interface XaiFlags {
   home?: string;
@@ -24,6 +25,7 @@ export interface XaiFlags {
   only?: string[];
   skip?: string[];
   timeout: number;
+  output?: OutputTarget[];
 }
 
 export interface ChecksFlags {
@@ -69,6 +71,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .option("--home <dir>", "Hermes root folder (default: $HERMES_HOME, else ~/.hermes)")
     .option("--profile <name>", "use the Hermes profile <root>/profiles/<name>", parseProfile)
     .addOption(new Option("--format <format>", "output format: text for people, json for machines, junit for CI dashboards, markdown for issue reports").choices(FORMATS).default("text"))
+    .option("--output <format=file>", "also write the report in this format to a file (repeatable; one run, e.g. --output json=doctor.json --output junit=doctor.xml)", parseOutput)
     .option("--json", "same as --format json")
     .option("-v, --verbose", "show every check's details and timings")
     .option("--no-color", "never colour the output (NO_COLOR is honoured too)")

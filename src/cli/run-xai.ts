@@ -6,8 +6,12 @@ import { renderReport } from "../report/render.js";
 import { colorLevel, spinnerAllowed, type IO } from "./io.js";
 import type { XaiFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
+import { checkOutputTargets, writeOutputFile } from "./output-files.js";
+import { publishToGithub } from "./github.js";
+import { UsageError } from "./options.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
+  checkOutputTargets(flags.output ?? []);
   const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the xAI login…");
   let report: Report;
   try {
@@ -33,7 +37,21 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
     progress.stop();
   }
   io.stdout.write(renderReport(report, flags.format, { colorLevel: colorLevel(io.stdout, io.env, flags.color), verbose: flags.verbose }));
-  return exitCodeFor(report, Boolean(flags.strict));
+  const code = exitCodeFor(report, Boolean(flags.strict));
+  await writeOutputs(report, flags);
+  await publishToGithub(report, code, io);
+  return code;
+}
+
+/** The --output files, from the same report (one run, one inference probe); never coloured. */
+async function writeOutputs(report: Report, flags: XaiFlags): Promise<void> {
+  for (const t of flags.output ?? []) {
+    try {
+      await writeOutputFile(t.file, renderReport(report, t.format, { verbose: flags.verbose }));
+    } catch (err) {
+      throw new UsageError(`--output: writing ${t.file} failed (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
+    }
+  }
 }
 
 /** The verdict's exit code; --strict turns a clean exit with warnings into 1. */

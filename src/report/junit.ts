@@ -1,5 +1,5 @@
 // JUnit XML for CI dashboards: one testsuite per layer, one testcase per check, plus the verdict.
-// Warnings pass (with the warning in system-out); skips are <skipped>. Pure function of the report.
+// Warnings pass (a "status: warn" property and the warning in system-out); skips are <skipped>. Pure function of the report.
 import type { CheckEntry, Report } from "./model.js";
 
 // XML 1.0 forbids most control characters even when escaped.
@@ -25,7 +25,17 @@ function testcase(ch: CheckEntry, indent: string): string {
     case "pass":
       return `${head}/>`;
     case "warn":
-      return `${head}>\n${indent}  <system-out>${xmlEscape(`warning${ch.code ? ` [${ch.code}]` : ""}: ${body}`)}</system-out>\n${indent}</testcase>`;
+      // JUnit has no "warning" outcome: the case passes, and the warning is a property (read by
+      // CI report tools) and the case's output.
+      return [
+        `${head}>`,
+        `${indent}  <properties>`,
+        `${indent}    <property${attrs({ name: "status", value: "warn" })}/>`,
+        ...(ch.code ? [`${indent}    <property${attrs({ name: "code", value: ch.code })}/>`] : []),
+        `${indent}  </properties>`,
+        `${indent}  <system-out>${xmlEscape(`warning${ch.code ? ` [${ch.code}]` : ""}: ${body}`)}</system-out>`,
+        `${indent}</testcase>`,
+      ].join("\n");
     case "skip":
       return `${head}>\n${indent}  <skipped${attrs({ message: ch.summary })}/>\n${indent}</testcase>`;
     case "fail":
@@ -55,11 +65,13 @@ export function renderJunit(report: Report): string {
   const props: Record<string, string> = {
     ...(report.context.home ? { home: report.context.home } : {}),
     ...(e ? { issuer: e.issuer, apiBase: e.apiBase, endpointsOverridden: String(e.overridden) } : {}),
+    verdict: v.code,
     readOnly: String(report.context.readOnly),
     offline: String(report.context.offline),
   };
   out.push("    <properties>", ...Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`), "    </properties>");
-  const verdictCase = `    <testcase${attrs({ classname: "hermes-doctor.verdict", name: `verdict: ${v.code}` })}`;
+  // Named "verdict" in every run, so CI history tracks one test; the code is in the failure.
+  const verdictCase = `    <testcase${attrs({ classname: "hermes-doctor.verdict", name: "verdict" })}`;
   if (verdictFails) {
     const body = [v.explanation, `login: ${report.facets.login}, entitlement: ${report.facets.entitlement}, network: ${report.facets.network}`, ...v.fixes.map((f) => `fix: ${f.text}${f.command ? ` ($ ${f.command})` : ""}`)].join("\n");
     out.push(`${verdictCase}>\n      <failure${attrs({ message: v.title, type: v.code })}>${xmlEscape(body)}</failure>\n    </testcase>`);
