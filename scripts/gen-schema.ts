@@ -1,8 +1,10 @@
-// Writes docs/report.schema.json from the zod report model (npm run schema).
-// test/report-schema.test.ts fails when the committed file drifts from the model.
+// Writes every JSON Schema in src/report/schema.ts SCHEMAS to docs/ (npm run schema).
+// test/report.test.ts fails when a committed file drifts from its model.
 import { writeFileSync } from "node:fs";
-import { reportJsonSchema } from "../src/report/schema.js";
+import { SCHEMAS } from "../src/report/schema.js";
 
-const target = new URL("../../docs/report.schema.json", import.meta.url);
-writeFileSync(target, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${target.pathname}`);
+for (const { file, build } of Object.values(SCHEMAS)) {
+  const target = new URL(`../../${file}`, import.meta.url);
+  writeFileSync(target, `${JSON.stringify(build(), null, 2)}\n`);
+  console.log(`wrote ${target.pathname}`);
+}

@@ -104,3 +104,25 @@ describe("canary tokens never reach any output: every emulator scenario", () => 
     }
   }, 60_000);
 });
+
+describe("canary tokens never reach the GitHub Actions outputs or --output files", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it.each(["entitlement_denied", "token_rejected", "spending_limit", "healthy"] as const)("%s", async (scenario) => {
+    const key = emulator.createApiKey("ok");
+    const { account } = await loginWith(emulator, sb, scenario, { env: `XAI_API_KEY=${key}\n` });
+    const file = (f: string) => path.join(sb.dir, f);
+    const run = await runCli(["xai", "--home", sb.hermes, "--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--verbose",
+      ...["json", "junit", "markdown", "text"].flatMap((f) => ["--output", `${f}=${file(`out.${f}`)}`])], {
+      env: { HOME: sb.userHome, GITHUB_ACTIONS: "true", GITHUB_OUTPUT: file("gh-output"), GITHUB_STEP_SUMMARY: file("gh-summary") },
+    });
+    const written = await Promise.all(["out.json", "out.junit", "out.markdown", "out.text", "gh-output", "gh-summary"].map((f) => readFile(file(f), "utf8")));
+    assertNoLeak([run, ...written.map((stdout) => ({ code: 0, stdout, stderr: "", durationMs: 0 }))], [account.accessToken, account.refreshToken, account.idToken, key], scenario);
+  });
+});

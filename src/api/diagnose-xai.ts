@@ -131,7 +131,7 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
     if (http) await http.then((c) => c.close()).catch(() => {});
   }
 
-  const diagnosis = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit });
+  const diagnosis = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit, ...(opts.only?.length ? { only: opts.only } : {}) });
   const homeDetails = summary.records.find((r) => r.id === "store.home")?.details ?? {};
   return buildReport({
     command: "xai",

@@ -3,9 +3,10 @@ import type { IO } from "./io.js";
 import type { ChecksFlags } from "./program.js";
 import { builtinRegistry } from "../../checks/index.js";
 import { EXIT } from "../diagnosis/verdicts.js";
+import type { CheckList } from "../report/check-list.js";
 
 export async function listChecks(flags: ChecksFlags, io: IO): Promise<number> {
-  const checks = builtinRegistry().list().map((c) => ({
+  const checks: CheckList["checks"] = builtinRegistry().list().map((c) => ({
     id: c.id,
     layer: c.layer,
     title: c.title,
@@ -13,7 +14,8 @@ export async function listChecks(flags: ChecksFlags, io: IO): Promise<number> {
     description: c.description,
   }));
   if (flags.format === "json") {
-    io.stdout.write(`${JSON.stringify({ schemaVersion: 1, checks }, null, 2)}\n`);
+    const list: CheckList = { schemaVersion: 1, checks };
+    io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return EXIT.ok;
   }
   const width = Math.max(...checks.map((c) => c.id.length));

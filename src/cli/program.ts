@@ -36,11 +36,12 @@ export interface ChecksFlags {
 export interface Commands {
   xai(flags: XaiFlags, io: IO): Promise<number>;
   checks(flags: ChecksFlags, io: IO): Promise<number>;
+  schema(name: string, io: IO): Promise<number>;
 }
 
 const EXIT_HELP = `
 Exit codes (the same in every format):
-  0   healthy, or local_ok (offline run, nothing wrong locally)
+  0   healthy, local_ok (offline run, nothing wrong locally), or selected_ok (--only run, selected checks passed)
   1   unverified (no verdict could be reached), or any warning under --strict
   2   usage error
   3   the doctor itself failed
@@ -50,7 +51,7 @@ Exit codes (the same in every format):
   13  network_unreachable, tls_untrusted, clock_skew
   14  rate_limited, upstream_unavailable, timed_out
 
-Verdicts and fixes: docs/verdicts.md. JSON schema: docs/report.schema.json.`;
+Verdicts and fixes: docs/verdicts.md. JSON schema: docs/report.schema.json (or: hermes-doctor schema report).`;
 
 export function buildProgram(io: IO, commands: Commands, version: string): Command {
   const program = new Command("hermes-doctor");
@@ -100,6 +101,14 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .action(async (flags: ChecksFlags) => {
       if (flags.json) flags.format = "json";
       program.setOptionValue("exitCode", await commands.checks(flags, io));
+    });
+
+  program
+    .command("schema")
+    .description("Print the JSON Schema of a machine output: report (xai --json), checks (checks --json).")
+    .argument("[name]", "which schema", "report")
+    .action(async (name: string) => {
+      program.setOptionValue("exitCode", await commands.schema(name, io));
     });
 
   return program;

@@ -81,6 +81,8 @@ export interface DiagnoseInput {
   records: RunRecord[];
   /** The overall deadline cut the run short. */
   deadlineHit: boolean;
+  /** The run was limited to these check ids (--only): a clean partial run is selected_ok, not unverified. */
+  only?: readonly string[];
 }
 
 /**
@@ -88,7 +90,7 @@ export interface DiagnoseInput {
  * network, login, entitlement) whose finding is a verdict code. Without one: healthy when the
  * inference probe passed, local_ok when no network check ran, otherwise unverified.
  */
-export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
+export function diagnose({ records, deadlineHit, only }: DiagnoseInput): Diagnosis {
   const facets = computeFacets(records);
   const decisive = records.find((r) => verdictOf(r) !== undefined);
 
@@ -109,6 +111,11 @@ export function diagnose({ records, deadlineHit }: DiagnoseInput): Diagnosis {
   } else if (!records.some((r) => !LOCAL_LAYERS.has(r.layer) && r.status !== "skip")
     && !records.some((r) => r.status === "error" || r.status === "fail")) {
     code = "local_ok";
+  } else if (only?.length && !records.some((r) => r.status === "fail" || r.status === "error" || (r.status === "skip" && BLOCKING_SKIPS.has(r.code ?? "")))) {
+    // A smoke check of one layer ends in that layer's own result, not in "unverified".
+    code = "selected_ok";
+    evidence = records.filter((r) => only.includes(r.id)).map((r) => r.id);
+    because = ` Layers checked: ${[...new Set(records.filter((r) => r.status !== "skip").map((r) => r.layer))].join(", ")}.`;
   } else {
     code = "unverified";
     // The first check that stopped the run, not the dependants it dragged along.

@@ -23,6 +23,7 @@ export const VERDICT_CODES = [
   "upstream_unavailable",
   "timed_out",
   "unverified",
+  "selected_ok",
 ] as const;
 
 export type VerdictCode = (typeof VERDICT_CODES)[number];
@@ -146,6 +147,11 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
     severity: "error", exitCode: EXIT.upstream, title: "xAI did not answer in time",
     explanation: "A request to xAI hung past its deadline.",
     fixes: [{ text: "Retry, or give the run more time with --timeout <ms>; check https://status.x.ai" }],
+  },
+  selected_ok: {
+    severity: "ok", exitCode: EXIT.ok, title: "The selected checks passed",
+    explanation: "Only the checks chosen with --only (and their dependencies) ran, and none of them failed. The layers not asked for were not checked, so this is not a verdict on the whole login.",
+    fixes: [{ text: "Run without --only for the full diagnosis", command: "hermes-doctor xai" }],
   },
   unverified: {
     severity: "warning", exitCode: EXIT.unverified, title: "No verdict could be reached",
