@@ -64,7 +64,7 @@ describe("diagnose", () => {
 
   it("has a complete catalogue: every code has a title, explanation and documented exit code", () => {
     const allowed: Record<string, number> = {
-      healthy: 0, local_ok: 0, unverified: 1,
+      healthy: 0, local_ok: 0, selected_ok: 0, unverified: 1,
       not_logged_in: 10, store_unreadable: 10, store_corrupt: 10, state_invalid: 10,
       session_quarantined: 11, session_revoked: 11, token_rejected: 11,
       entitlement_denied: 12, spending_limit: 12, usage_exhausted: 12, model_unavailable: 12,
@@ -85,5 +85,16 @@ describe("diagnose: failures that are not verdicts", () => {
     const d = diagnose({ deadlineHit: false, records: [{ id: "store.home", title: "h", layer: "store", status: "fail", code: "profile_invalid", summary: "bad", durationMs: 1 }] });
     expect(d.verdict.code).toBe("unverified");
     expect(d.verdict.evidence).toEqual(["store.home"]);
+  });
+});
+
+describe("--only runs", () => {
+  const rec = (id: string, layer: string, status: RunRecord["status"], code?: string): RunRecord => ({ id, title: id, layer, status, summary: "s", durationMs: 1, ...(code ? { code } : {}) });
+  it("a clean partial run is selected_ok; the same run without --only is unverified; a failure still decides", () => {
+    const records = [rec("store.home", "store", "pass"), rec("net.endpoints", "network", "pass"), rec("net.api", "network", "pass")];
+    expect(diagnose({ records, deadlineHit: false, only: ["net.api"] }).verdict.code).toBe("selected_ok");
+    expect(diagnose({ records, deadlineHit: false }).verdict.code).toBe("unverified");
+    const failed = [...records.slice(0, 2), rec("net.api", "network", "fail", "network_unreachable")];
+    expect(diagnose({ records: failed, deadlineHit: false, only: ["net.api"] }).verdict.code).toBe("network_unreachable");
   });
 });
