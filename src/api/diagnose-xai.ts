@@ -16,7 +16,9 @@ import type { HttpClient } from "../net/http.js";
 import { isCi, type Env } from "./env.js";
 import { OptionsError } from "./errors.js";
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+import { DEFAULT_TIMEOUT_MS } from "./defaults.js";
+
+export { DEFAULT_TIMEOUT_MS };
 
 export interface XaiOptions {
   /** Hermes root (default: $HERMES_HOME, else the platform default). */

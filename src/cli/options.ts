@@ -5,8 +5,8 @@ import { normalizeProfileName } from "../hermes/home.js";
 
 export class UsageError extends Error {}
 
-export { FORMATS, type Format } from "../report/render.js";
-export { DEFAULT_TIMEOUT_MS } from "../api/diagnose-xai.js";
+export { FORMATS, type Format } from "../report/formats.js";
+export { DEFAULT_TIMEOUT_MS } from "../api/defaults.js";
 
 /** commander parser for --timeout: whole milliseconds, 100 ms to 10 minutes. */
 export function parseTimeout(value: string): number {

@@ -5,7 +5,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidArgumentError } from "commander";
-import { FORMATS, type Format } from "../report/render.js";
+import { FORMATS, type Format } from "../report/formats.js";
 import { UsageError } from "./options.js";
 
 export interface OutputTarget {

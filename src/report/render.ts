@@ -6,8 +6,9 @@ import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderText } from "./text.js";
 
-export const FORMATS = ["text", "json", "junit", "markdown"] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from "./formats.js";
+
+export { FORMATS, type Format } from "./formats.js";
 
 export interface RenderStyle {
   /** Colour level for the text format (0 = none); the caller decides it for the target stream. */
