@@ -2,6 +2,7 @@
 // The entry point and the only place that ends the process. Anything unexpected becomes a
 // one-line, redacted message and exit 3, never a stack trace (set HERMES_DOCTOR_DEBUG=1 for one).
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { processIO, type IO } from "./io.js";
 import { runProgram } from "./program.js";
 import { EXIT } from "../diagnosis/verdicts.js";
@@ -32,6 +33,11 @@ export async function main(argv: string[], io: IO): Promise<number> {
     return EXIT.internal;
   }
 }
+
+// undici parses HTTP with llhttp compiled to WebAssembly (lib/dispatcher/client-h1.js lazyllhttp).
+// V8's optimising tier-up of that module costs ~35 MiB and background CPU in a process that makes a
+// dozen requests; the baseline compiler alone is plenty. Set before the first request compiles it.
+setFlagsFromString("--liftoff-only");
 
 const io = processIO();
 const code = await main(process.argv.slice(2), io);
