@@ -6,8 +6,9 @@ import type { DoctorCheck } from "./context.js";
 import type { StoreHomeData } from "./store-home.js";
 import { fingerprint } from "../src/engine/secrets.js";
 import { tildePath } from "../src/hermes/home.js";
-import { AUTO_PROVIDER_KEYS, autoProviderFromKeys, modelSettings, readConfigYaml, secretLikeValues } from "../src/hermes/config.js";
-import { hasUsableSecret, lookupPreferDotenv, readDotenv, type ValueSource } from "../src/hermes/dotenv.js";
+import { AUTO_PROVIDER_KEYS, autoProviderFromKeys, modelSettings, readConfigYaml, secretLikeValues, type ConfigRead } from "../src/hermes/config.js";
+import { hasUsableSecret, lookupPreferDotenv, readDotenv, type DotenvRead, type ValueSource } from "../src/hermes/dotenv.js";
+import { formatBytes } from "../src/hermes/safe-read.js";
 import { XAI_PROVIDER_ID } from "../src/xai/constants.js";
 
 export interface ProviderData {
@@ -27,6 +28,14 @@ export interface ProviderData {
   autoProvider?: string;
 }
 
+
+/** What is wrong with a config.yaml or .env that could not be used, in words that never quote it. */
+function problemOf(r: Exclude<ConfigRead | DotenvRead, { kind: "ok" } | { kind: "missing" }>): string {
+  if (r.kind === "too_large") return `${formatBytes(r.size)}, larger than the ${formatBytes(r.limit)} the doctor reads (not read)`;
+  if (r.kind === "unreadable") return `unreadable (${r.message})`;
+  const at = `line ${r.line ?? "?"}, column ${r.column ?? "?"}`;
+  return r.problem ? `not parsed: ${r.problem} (${at})` : `invalid YAML at ${at} (${r.code})`;
+}
 
 const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 
@@ -72,7 +81,7 @@ export const configProvider: DoctorCheck<ProviderData> = {
       configPath,
       config: cfg.kind === "ok" ? (cfg.notMapping ? `not a mapping (${cfg.notMapping}): ignored` : "read") : cfg.kind,
       envPath,
-      env: dot.kind === "ok" ? `read (${Object.keys(dotenv).length} variables)` : dot.kind === "unreadable" ? `unreadable (${dot.errno})` : "missing",
+      env: dot.kind === "ok" ? `read (${Object.keys(dotenv).length} variables)` : dot.kind === "missing" ? "missing" : problemOf(dot),
       provider: ms.providerRaw ?? "(unset: auto)",
       ...(ms.model ? { model: ms.model, modelKey: ms.modelKey } : {}),
       ...(ms.baseUrl ? { baseUrl: ms.baseUrl } : {}),
@@ -88,14 +97,24 @@ export const configProvider: DoctorCheck<ProviderData> = {
       ...(auto ? { autoResolvesTo: `${auto.provider} (via ${auto.envVar})` } : {}),
     };
 
-    if (cfg.kind === "invalid" || cfg.kind === "unreadable") {
-      const where = cfg.kind === "invalid" ? `invalid YAML at line ${cfg.line ?? "?"}, column ${cfg.column ?? "?"} (${cfg.code})` : `unreadable (${cfg.errno})`;
+    if (cfg.kind === "invalid" || cfg.kind === "unreadable" || cfg.kind === "too_large") {
       return {
         status: "warn",
         code: "config_unreadable",
-        summary: `${show(configPath)} is ${where}: Hermes falls back to its default config (every override ignored) and refuses to auto-select a provider from API keys`,
-        details,
+        summary: `${show(configPath)} is ${problemOf(cfg)}: Hermes falls back to its default config (every override ignored) and refuses to auto-select a provider from API keys`,
+        details: { ...details, config: problemOf(cfg) },
         fixes: [{ text: "Fix config.yaml", command: "hermes config edit" }],
+        data,
+      };
+    }
+    if (dot.kind === "unreadable" || dot.kind === "too_large") {
+      // Without .env the API-key analysis below would be built on half the facts: say so instead.
+      return {
+        status: "warn",
+        code: "env_unreadable",
+        summary: `${show(envPath)} is ${problemOf(dot)}: the doctor ignores its variables, so an XAI_API_KEY or other key in it is not judged`,
+        details,
+        fixes: [{ text: `Replace ${show(envPath)} with a regular text file of KEY=value lines (or remove it)` }],
         data,
       };
     }

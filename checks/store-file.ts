@@ -6,6 +6,7 @@ import type { Fix } from "../src/engine/types.js";
 import type { StoreHomeData } from "./store-home.js";
 import { readStoreFile, type StoreRead } from "../src/hermes/auth-store.js";
 import { shellQuote, tildePath } from "../src/hermes/home.js";
+import { formatBytes } from "../src/hermes/safe-read.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
 
 export interface StoreFileData {
@@ -70,13 +71,16 @@ export const storeFile: DoctorCheck<StoreFileData> = {
     }
 
     if (used.kind === "missing") {
+      const dangling = own.kind === "missing" && own.danglingLink ? home.authPath : rootRead?.kind === "missing" && rootRead.danglingLink ? home.rootAuthPath : undefined;
       return {
         status: "fail",
         code: "not_logged_in",
-        summary: profileMode
-          ? `No auth store: neither ${show(home.authPath)} nor the root ${show(home.rootAuthPath)} exists`
-          : `No auth store at ${show(home.authPath)}: Hermes has never saved a login here`,
-        details: { path: home.authPath, ...(profileMode ? { rootPath: home.rootAuthPath } : {}) },
+        summary: dangling
+          ? `No auth store: ${show(dangling)} is a symbolic link to a file that does not exist, so Hermes sees no store`
+          : profileMode
+            ? `No auth store: neither ${show(home.authPath)} nor the root ${show(home.rootAuthPath)} exists`
+            : `No auth store at ${show(home.authPath)}: Hermes has never saved a login here`,
+        details: { path: home.authPath, ...(profileMode ? { rootPath: home.rootAuthPath } : {}), ...(dangling ? { danglingLink: dangling } : {}) },
         fixes: [{ text: "Sign in to xAI (device-code login)", command: RELOGIN_COMMAND }],
       };
     }
@@ -90,6 +94,21 @@ export const storeFile: DoctorCheck<StoreFileData> = {
         summary: `Cannot read ${show(usedPath)}: ${used.message}. This is not "logged out": the login may be intact`,
         details: { path: usedPath, errno: used.errno, fromRoot, hermes: hermesDoes },
         fixes: unreadableFixes(usedPath, used.errno, platform),
+      };
+    }
+    if (used.kind === "too_large") {
+      return {
+        status: "fail",
+        code: "store_corrupt",
+        summary: `${show(usedPath)} is ${formatBytes(used.size)}, far larger than any Hermes auth store (the doctor reads at most ${formatBytes(used.limit)}): it is not a usable store`,
+        details: {
+          path: usedPath, bytes: used.size, limit: used.limit, fromRoot,
+          hermes: "Hermes reads the whole file into memory; it either runs out of memory or fails to parse it and starts with an empty store",
+        },
+        fixes: [
+          { text: "Move the oversized auth.json aside (keep it if it may hold a login), then sign in again", ...(platform === "win32" ? {} : { command: `mv ${shellQuote(usedPath)} ${shellQuote(`${usedPath}.oversized`)}` }) },
+          { text: "Sign in again", command: RELOGIN_COMMAND },
+        ],
       };
     }
     if (used.kind === "not_utf8") {
@@ -115,6 +134,7 @@ export const storeFile: DoctorCheck<StoreFileData> = {
       if (rootRead.kind === "ok") data.rootText = rootRead.text;
       else if (rootRead.kind === "unreadable") data.rootProblem = `unreadable (${rootRead.message})`;
       else if (rootRead.kind === "not_utf8") data.rootProblem = "not valid UTF-8";
+      else if (rootRead.kind === "too_large") data.rootProblem = `${formatBytes(rootRead.size)}, too large to be a store`;
     }
     const details: Record<string, unknown> = {
       path: usedPath,

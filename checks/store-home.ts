@@ -1,4 +1,5 @@
 // store.home: which Hermes home (and profile) the doctor looks at, resolved like Hermes.
+import { stat } from "node:fs/promises";
 import type { DoctorCheck } from "./context.js";
 import { resolveHermesHome, tildePath, type ProfileSource } from "../src/hermes/home.js";
 
@@ -9,6 +10,17 @@ export interface StoreHomeData {
   profileSource?: ProfileSource;
   authPath: string;
   rootAuthPath: string;
+}
+
+/** Why `dir` cannot be a Hermes home (it or a parent is a file), or undefined (a folder, or absent). */
+async function notAFolder(dir: string): Promise<string | undefined> {
+  try {
+    const st = await stat(dir);
+    return st.isDirectory() ? undefined : st.isFile() ? "it is a regular file" : "it is a special file (pipe, socket or device)";
+  } catch (err) {
+    // ENOENT is a fresh machine (store.file reports it); other errors are store.file's to report.
+    return (err as NodeJS.ErrnoException).code === "ENOTDIR" ? "a folder on its path is a regular file" : undefined;
+  }
 }
 
 export const storeHome: DoctorCheck<StoreHomeData> = {
@@ -32,6 +44,18 @@ export const storeHome: DoctorCheck<StoreHomeData> = {
       };
     }
     const show = (p: string) => tildePath(p, userHome, platform);
+    const notFolder = await notAFolder(r.home);
+    if (notFolder) {
+      return {
+        status: "fail",
+        code: "store_unreadable",
+        summary: `The Hermes home ${show(r.home)} is not a folder: ${notFolder}. A Hermes home is the folder that holds auth.json and config.yaml`,
+        details: { home: r.home, homeSource: r.homeSource, problem: notFolder },
+        fixes: [{
+          text: r.homeSource === "flag" ? "Point --home at the Hermes folder (usually ~/.hermes)" : r.homeSource === "env" ? "Point HERMES_HOME at the Hermes folder (usually ~/.hermes), or unset it" : `Move the file at ${show(r.home)} aside so Hermes can create its folder there`,
+        }],
+      };
+    }
     const data: StoreHomeData = {
       root: r.root,
       home: r.home,

@@ -9,7 +9,7 @@ import {
   XaiPoolSchema, XaiProviderStateSchema, issuesOf,
   type PoolEntry, type SchemaIssue, type XaiProviderState,
 } from "../src/hermes/schema.js";
-import { isOwnedXaiSource, type XaiStoreView } from "../src/hermes/credentials.js";
+import { isOwnedXaiSource, readXaiOauthTokens, type XaiStoreView } from "../src/hermes/credentials.js";
 import { secretValuesIn } from "../src/hermes/auth-store.js";
 import { RELOGIN_COMMAND, XAI_PROVIDER_ID } from "../src/xai/constants.js";
 
@@ -199,6 +199,23 @@ export const xaiState: DoctorCheck<XaiStateData> = {
         fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
         data,
       };
+    }
+
+    // The gate Hermes itself applies before using the login (auth_xai.py _read_xai_oauth_tokens):
+    // whatever else looks fine, a store it refuses is not a usable login.
+    const hermes = readXaiOauthTokens(own ?? {}, profileMode ? root ?? {} : undefined);
+    if (!hermes.ok) {
+      return {
+        status: "fail",
+        code: hermes.code === "xai_auth_missing" ? "not_logged_in" : "state_invalid",
+        summary: `Hermes refuses this xAI login: "${hermes.message}" (${hermes.code}); it needs a singleton or a pool row with both an access token and a refresh token`,
+        details: { ...details, hermesError: hermes.code },
+        fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
+        data,
+      };
+    }
+    if (hermes.from === "root" && !stateFromRoot && profileMode) {
+      details.hermesUses = "the root store: the profile's own xAI login has no complete token pair, so Hermes falls back to the root's";
     }
 
     const warnings: { code: string; message: string }[] = [];

@@ -510,12 +510,14 @@ describe("token.claims / token.expiry", () => {
     expect(r["token.expiry"]!.summary).toContain("will refresh it on the next request");
   });
 
-  it("expired and no refresh token: sign in again", async () => {
-    const r = await withToken(makeAccessToken({}, { nowSec: NOW_SEC - 10 * 3600 }), null);
-    // Hermes would answer xai_auth_missing_refresh_token: the login cannot work again.
-    expect(r["token.expiry"]).toMatchObject({ status: "fail", code: "state_invalid" });
-    expect(r["token.expiry"]!.fixes![0]!.command).toBe("hermes auth add xai-oauth");
-    expect(r["xai.credential"]).toMatchObject({ status: "warn", code: "refresh_token_missing" });
+  it("no refresh token anywhere, expired or not: Hermes refuses the login (xai_auth_missing_refresh_token)", async () => {
+    for (const nowSec of [NOW_SEC - 10 * 3600, NOW_SEC]) {
+      const r = await withToken(makeAccessToken({}, { nowSec }), null);
+      expect(r["xai.state"]).toMatchObject({ status: "fail", code: "state_invalid", details: { hermesError: "xai_auth_missing_refresh_token" } });
+      expect(r["xai.state"]!.summary).toContain("xAI OAuth state is missing refresh_token");
+      expect(r["xai.state"]!.fixes![0]!.command).toBe("hermes auth add xai-oauth");
+      expect(r["token.expiry"]!.status).toBe("skip");
+    }
   });
 
   it("a 6 h token with 50 minutes left is inside Hermes' 1 h window: due", async () => {

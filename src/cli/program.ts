@@ -6,6 +6,7 @@ import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parseProfile, parseTimeout, U
 import { EXIT } from "../diagnosis/verdicts.js";
 import { OptionsError } from "../api/errors.js";
 import { parseOutput, type OutputTarget } from "./output-files.js";
+import { redactString } from "../report/redact.js";
 
 export interface XaiFlags {
   home?: string;
@@ -63,7 +64,8 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // commander quotes the offending argument, which may be a URL with a token in its query.
+      writeErr: (s) => io.stderr.write(redactString(s, [])),
     });
 
   program
@@ -130,7 +132,8 @@ export async function runProgram(argv: string[], io: IO, commands: Commands, ver
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof UsageError || err instanceof OptionsError) {
-      io.stderr.write(`hermes-doctor: ${err.message}\n`);
+      io.stderr.write(`hermes-doctor: ${redactString(err.message, [])}
+`);
       return EXIT.usage;
     }
     throw err;

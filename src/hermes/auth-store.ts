@@ -3,54 +3,29 @@
 // unparseable JSON or non-UTF-8 bytes are copied to auth.json.corrupt and the store starts empty;
 // a value that is not a dict with a dict `providers` or `credential_pool` loads as an empty store.
 import { isDict } from "./json.js";
-import { readFile, stat } from "node:fs/promises";
+import { describeErrno, readBounded } from "./safe-read.js";
+
+export { describeErrno };
 
 export type StoreRead =
   | { kind: "ok"; text: string; bom: boolean; bytes: number }
-  | { kind: "missing" }
-  /** Exists but cannot be read (EACCES, EPERM, EISDIR, EIO, ...): Hermes raises, it never degrades. */
+  /** Absent; `danglingLink` when auth.json is a symlink to nothing (Path.exists() is False for it). */
+  | { kind: "missing"; danglingLink?: true }
+  /** Exists but cannot be read (EACCES, EPERM, EISDIR, ENOTREG, EIO, ...): Hermes raises, it never degrades. */
   | { kind: "unreadable"; errno: string; message: string }
+  /** Larger than any Hermes store (READ_LIMITS.auth_store): not read. */
+  | { kind: "too_large"; size: number; limit: number }
   /** Not UTF-8: Hermes moves it aside and starts empty. */
   | { kind: "not_utf8"; offset: number; bytes: number };
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-function errnoOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException | undefined)?.code ?? "UNKNOWN";
-}
-
-/** Plain words for an errno; never includes file contents. */
-export function describeErrno(errno: string): string {
-  switch (errno) {
-    case "EACCES": return "permission denied";
-    case "EPERM": return "operation not permitted";
-    case "EISDIR": return "it is a directory, not a file";
-    case "ENOTREG": return "it is not a regular file (a pipe, socket or device)";
-    case "EIO": return "I/O error";
-    case "ELOOP": return "too many symbolic links";
-    case "EMFILE": case "ENFILE": return "too many open files";
-    case "ETIMEDOUT": case "ESTALE": return "the file system did not answer (network mount?)";
-    default: return errno;
-  }
-}
-
-/** Reads a store file as bytes and decodes it as Python's `utf-8-sig` would. */
+/** Reads a store file (bounded, never blocking on a FIFO or device) and decodes it as Python's `utf-8-sig` would. */
 export async function readStoreFile(path: string): Promise<StoreRead> {
-  let buf: Buffer;
-  try {
-    // stat first: Path.exists() treats ENOENT/ENOTDIR as absent but raises on EACCES.
-    const st = await stat(path);
-    // A FIFO or device would block the read forever: only a regular file is a store.
-    if (!st.isFile()) {
-      const what = st.isDirectory() ? "EISDIR" : "ENOTREG";
-      return { kind: "unreadable", errno: what, message: describeErrno(what) };
-    }
-    buf = await readFile(path);
-  } catch (err) {
-    const errno = errnoOf(err);
-    if (errno === "ENOENT" || errno === "ENOTDIR") return { kind: "missing" };
-    return { kind: "unreadable", errno, message: describeErrno(errno) };
-  }
+  // stat first inside readBounded: Path.exists() treats ENOENT/ENOTDIR as absent but raises on EACCES.
+  const read = await readBounded(path, "auth_store");
+  if (read.kind !== "ok") return read;
+  const buf = read.bytes;
   const bom = buf.subarray(0, 3).equals(BOM);
   const body = bom ? buf.subarray(3) : buf;
   try {

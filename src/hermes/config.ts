@@ -4,31 +4,85 @@
 // _PROVIDER_ALIASES / the registry order. shared/reference §6.
 import { isDict } from "./json.js";
 import YAML from "yaml";
-import { readOptionalText } from "./read-optional.js";
+import { readBoundedText } from "./safe-read.js";
 
 export type ConfigRead =
-  | { kind: "missing" }
-  | { kind: "unreadable"; errno: string }
+  | { kind: "missing"; danglingLink?: true }
+  | { kind: "unreadable"; errno: string; message: string }
+  | { kind: "too_large"; size: number; limit: number }
   /** Line/column/code only: a YAML error message quotes the file, which may hold keys. */
-  | { kind: "invalid"; line?: number; column?: number; code: string }
+  | { kind: "invalid"; line?: number; column?: number; code: string; problem?: string }
   | { kind: "ok"; config: Record<string, unknown>; notMapping?: string };
 
+/**
+ * The deepest nesting the doctor parses. A real config.yaml nests a handful of levels; a hostile
+ * one (`[`×900) drives the YAML parser so deep that V8 aborts the whole process (a fatal error,
+ * not an exception), so it is refused before parsing.
+ */
+export const MAX_YAML_DEPTH = 100;
+
+/**
+ * A cheap upper bound of a YAML text's nesting, stopped at the first point deeper than `max`:
+ * block indentation levels, plus `- `/`? ` markers opening nested collections on one line, plus
+ * open flow brackets. Brackets count even inside quotes and comments: that can only overcount
+ * (a real config never holds a hundred unbalanced brackets), and skipping quotes would let
+ * `a: "x` hide a `[[[…` from the count.
+ */
+export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let col = 0;
+    while (i < n && text[i] === " ") { i++; col++; }
+    const c = text[i];
+    // Indentation only nests in block context.
+    if (flow === 0 && c !== undefined && c !== "\n" && c !== "\r" && c !== "#") {
+      while (indents.length && indents[indents.length - 1]! > col) indents.pop();
+      if (indents[indents.length - 1] !== col) indents.push(col);
+      let markers = 0;
+      while ((text[i] === "-" || text[i] === "?") && (text[i + 1] === " " || text[i + 1] === "\t")) {
+        markers++; i += 2; col += 2;
+        while (text[i] === " ") { i++; col++; }
+      }
+      if (indents.length + markers > max) return { line, column: col + 1 };
+    }
+    for (; i < n && text[i] !== "\n"; i++, col++) {
+      const ch = text[i];
+      if (ch === "[" || ch === "{") {
+        if (indents.length + ++flow > max) return { line, column: col + 1 };
+      } else if ((ch === "]" || ch === "}") && flow > 0) flow--;
+    }
+    i++;
+    line++;
+  }
+  return undefined;
+}
 
 export async function readConfigYaml(path: string): Promise<ConfigRead> {
-  const read = await readOptionalText(path);
+  const read = await readBoundedText(path, "config_yaml");
   if (read.kind !== "ok") return read;
   const text = read.text;
+  const deep = yamlTooDeep(text);
+  if (deep) return { kind: "invalid", code: "TOO_DEEP", ...deep, problem: `nested more than ${MAX_YAML_DEPTH} levels deep` };
   // PyYAML semantics: YAML 1.1 scalars (yes/no are booleans) and duplicate keys allowed (last wins).
-  const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ""), { version: "1.1", uniqueKeys: false, merge: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = err.linePos?.[0];
-    return { kind: "invalid", code: err.code, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+  try {
+    const doc = YAML.parseDocument(text, { version: "1.1", uniqueKeys: false, merge: true });
+    const err = doc.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      return { kind: "invalid", code: err.code, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) return { kind: "ok", config: {} };
+    if (!isDict(value)) return { kind: "ok", config: {}, notMapping: Array.isArray(value) ? "a list" : typeof value };
+    return { kind: "ok", config: value };
+  } catch (err) {
+    // toJS throws on alias floods (maxAliasCount) and the like: a finding, never a crash.
+    return { kind: "invalid", code: (err as Error | undefined)?.name === "ReferenceError" ? "ALIAS" : "UNPARSEABLE" };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (value === null || value === undefined) return { kind: "ok", config: {} };
-  if (!isDict(value)) return { kind: "ok", config: {}, notMapping: Array.isArray(value) ? "a list" : typeof value };
-  return { kind: "ok", config: value };
 }
 
 /** resolve_provider aliases for the xAI family (auth.py _PROVIDER_ALIASES). */

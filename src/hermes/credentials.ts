@@ -222,3 +222,112 @@ export function poolStrategyFrom(config: Record<string, unknown> | undefined): {
   if ((POOL_STRATEGIES as readonly string[]).includes(v)) return { strategy: v as PoolStrategy, configured: v };
   return { strategy: "fill_first", ...(v ? { configured: v } : {}) };
 }
+
+// ── Hermes' own test of a usable stored login ───────────────────────────────────────────────────
+// NousResearch/hermes-agent hermes_cli/auth_xai.py @ 05451959: `_clean`, `_token_pair`,
+// `_xai_oauth_state_from_store`, `_read_xai_oauth_tokens`; the per-provider profile -> root
+// fallback of the singleton is hermes_cli/auth.py @ 00067189 `_load_provider_state_with_source`
+// (the profile's providers["xai-oauth"] when it is a dict, else the root's). Exactly this
+// predicate decides whether Hermes starts with the login or raises; the doctor must never call a
+// store usable that it refuses.
+
+/** Python's str.strip() whitespace (str.isspace): not JS trim(), which also strips U+FEFF and misses U+001C-U+001F and U+0085. */
+const PY_SPACE = "\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+function pyStrip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && PY_SPACE.includes(s[a]!)) a++;
+  while (b > a && PY_SPACE.includes(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
+/** `_clean(value)` = str(value or "").strip() is non-empty: Python truthiness, then str() of what is left. */
+export function pyCleanNonEmpty(v: unknown): boolean {
+  if (typeof v === "string") return pyStrip(v) !== "";
+  if (typeof v === "number") return v !== 0; // str(1.5) is never blank
+  if (typeof v === "boolean") return v; // str(True) == "True"
+  if (Array.isArray(v)) return v.length > 0; // str([0]) == "[0]"
+  if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
+  return false; // None
+}
+
+const isPyDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** `_token_pair(tokens)`: both stripped strings non-empty (a non-dict gives two empty strings). */
+export function tokenPairComplete(tokens: unknown): { access: boolean; refresh: boolean } {
+  if (!isPyDict(tokens)) return { access: false, refresh: false };
+  return { access: pyCleanNonEmpty(tokens.access_token), refresh: pyCleanNonEmpty(tokens.refresh_token) };
+}
+
+const bothTokens = (tokens: unknown) => {
+  const p = tokenPairComplete(tokens);
+  return p.access && p.refresh;
+};
+
+function providerState(store: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const providers = store?.providers;
+  const state = isPyDict(providers) ? providers["xai-oauth"] : undefined;
+  return isPyDict(state) ? state : undefined;
+}
+
+export type XaiStateOrigin =
+  | { via: "singleton" }
+  /** The first pool row with both tokens, merged into the singleton's other fields. */
+  | { via: "pool"; index: number };
+
+/**
+ * `_xai_oauth_state_from_store(store)`: the singleton (after `fallbackRoot` for a profile) when it
+ * holds both tokens; else the first credential_pool row of THIS store with both; else the
+ * singleton as it is (possibly unusable), or nothing.
+ */
+export function xaiOauthStateFromStore(
+  store: Record<string, unknown> | undefined,
+  fallbackRoot?: Record<string, unknown>,
+): { state?: Record<string, unknown>; usable: boolean; origin?: XaiStateOrigin } {
+  const state = providerState(store) ?? providerState(fallbackRoot);
+  if (state && bothTokens(state.tokens)) return { state, usable: true, origin: { via: "singleton" } };
+  const pool = store?.credential_pool;
+  const entries = isPyDict(pool) ? pool["xai-oauth"] : undefined;
+  if (Array.isArray(entries)) {
+    const index = entries.findIndex((e) => bothTokens(e));
+    if (index >= 0) return { ...(state ? { state } : {}), usable: true, origin: { via: "pool", index } };
+  }
+  return { ...(state ? { state } : {}), usable: false };
+}
+
+export const HERMES_RELOGIN = "Re-authenticate with `hermes model`.";
+
+export type HermesTokenRead =
+  | { ok: true; from: "profile" | "root"; origin: XaiStateOrigin }
+  | {
+    ok: false;
+    code: "xai_auth_missing" | "xai_auth_invalid_shape" | "xai_auth_missing_access_token" | "xai_auth_missing_refresh_token";
+    /** Hermes' own words (AuthError message). */
+    message: string;
+  };
+
+/**
+ * `_read_xai_oauth_tokens`: the active store (a profile's, with the singleton's root fallback),
+ * then the global root store when the first has no usable pair; otherwise the error Hermes raises
+ * (every one with relogin required). `profile` is the active store ({} when its auth.json is
+ * missing); `root` is the global root store in profile mode, undefined otherwise.
+ */
+export function readXaiOauthTokens(profile: Record<string, unknown>, root?: Record<string, unknown>): HermesTokenRead {
+  let pick = xaiOauthStateFromStore(profile, root);
+  let from: "profile" | "root" = "profile";
+  if (!pick.usable && root) {
+    const global = xaiOauthStateFromStore(root);
+    if (global.usable) { pick = global; from = "root"; }
+  }
+  if (pick.usable) return { ok: true, from, origin: pick.origin! };
+  const state = pick.state;
+  // `if not state`: an empty dict is falsy in Python too.
+  if (!state || Object.keys(state).length === 0) {
+    return { ok: false, code: "xai_auth_missing", message: "No xAI OAuth credentials stored. Select xAI Grok OAuth (SuperGrok / Premium+) in `hermes model`." };
+  }
+  if (!isPyDict(state.tokens)) return { ok: false, code: "xai_auth_invalid_shape", message: `xAI OAuth state is missing tokens. ${HERMES_RELOGIN}` };
+  const p = tokenPairComplete(state.tokens);
+  const field = !p.access ? "access_token" : "refresh_token";
+  return { ok: false, code: `xai_auth_missing_${field}`, message: `xAI OAuth state is missing ${field}. ${HERMES_RELOGIN}` };
+}

@@ -4,17 +4,20 @@
 // .env is not shadowed by a stale shell export); an unresolved op:// reference defers to the
 // resolved value from the environment. hermes_cli/auth.py (@ 00067189) has_usable_secret.
 import { parseEnv } from "node:util";
-import { readOptionalText } from "./read-optional.js";
+import { readBoundedText, type TextRead } from "./safe-read.js";
 
-export type DotenvRead =
-  | { kind: "missing" }
-  | { kind: "unreadable"; errno: string }
-  | { kind: "ok"; values: Record<string, string> };
+export type DotenvRead = Exclude<TextRead, { kind: "ok" }> | { kind: "ok"; values: Record<string, string> };
 
 export async function readDotenv(path: string): Promise<DotenvRead> {
-  const read = await readOptionalText(path);
+  const read = await readBoundedText(path, "dotenv");
   if (read.kind !== "ok") return read;
-  const values = parseEnv(read.text.replace(/^\uFEFF/, "")) as Record<string, string>;
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(read.text) as Record<string, string>;
+  } catch {
+    // parseEnv has not been seen to throw; if it ever does, the file is unusable, not the doctor.
+    return { kind: "unreadable", errno: "EINVAL", message: "it could not be parsed as a .env file" };
+  }
   return { kind: "ok", values };
 }
 

@@ -2,7 +2,8 @@
 // hermes_constants.py (@ 00067189) get_hermes_home / _get_platform_default_hermes_home /
 // get_default_hermes_root, hermes_cli/profiles.py (@ 00067189) normalize/validate_profile_name,
 // hermes_cli/_startup_profile.py (@ 389528d0) _apply_profile_override (-p and the sticky profile).
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { formatBytes, readBounded } from "./safe-read.js";
 import path from "node:path";
 
 export type ProfileSource = "flag" | "active_profile" | "home_path";
@@ -88,14 +89,24 @@ export function normalizeProfileName(raw: string): { ok: true; name: string } | 
   return { ok: true, name };
 }
 
-/** Reads `<root>/active_profile` as Hermes does (utf-8, stripped; unreadable counts as empty). */
-export async function readActiveProfile(root: string, platform: NodeJS.Platform): Promise<string> {
+/**
+ * Reads `<root>/active_profile` as Hermes does: utf-8-sig, stripped; an OSError or
+ * UnicodeDecodeError makes Hermes skip it and use the root (_startup_profile.py @ 389528d0
+ * _apply_profile_override). Bounded and non-blocking: a FIFO or /dev/zero here (which would hang
+ * or exhaust Hermes itself) must not hang the doctor; it is reported as a `problem`.
+ */
+export async function readActiveProfile(root: string, platform: NodeJS.Platform): Promise<{ name: string; problem?: string }> {
+  const read = await readBounded(pathFor(platform).join(root, "active_profile"), "active_profile");
+  if (read.kind === "missing") return { name: "" };
+  if (read.kind === "too_large") {
+    return { name: "", problem: `is ${formatBytes(read.size)}, far larger than a profile name (limit ${formatBytes(read.limit)}), so it was not read` };
+  }
+  if (read.kind === "unreadable") return { name: "", problem: `cannot be read (${read.message})` };
   try {
-    // Hermes reads it as utf-8-sig and strips it.
-    const text = await readFile(pathFor(platform).join(root, "active_profile"), "utf8");
-    return text.replace(/^\uFEFF/, "").trim();
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes); // drops a BOM
+    return { name: text.trim() };
   } catch {
-    return "";
+    return { name: "", problem: "is not valid UTF-8 (Hermes ignores it)" };
   }
 }
 
@@ -136,7 +147,10 @@ export async function resolveHermesHome(input: HomeInput): Promise<HomeResolutio
     // HERMES_HOME names the root (#22502). Processes that skip the CLI bootstrap use the root and
     // print "[HERMES_HOME fallback] ..." instead (hermes_constants.py).
     const activePath = p.join(root, "active_profile");
-    const active = await readActiveProfile(root, input.platform);
+    const { name: active, problem } = await readActiveProfile(root, input.platform);
+    if (problem) {
+      warnings.push(`${activePath} ${problem}: the sticky profile is ignored and the root home is used`);
+    }
     if (active && active !== "default") {
       const n = normalizeProfileName(active);
       if (!n.ok) {

@@ -1,7 +1,8 @@
 // Reading --ca-file: kept apart from the HTTP client so the CLI can validate the flag
 // before anything runs, without loading undici.
-import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
+// A leaf module with no imports of its own: the one bounded reader, shared with src/hermes.
+import { formatBytes, readBoundedSync } from "../hermes/safe-read.js";
 
 /** An unusable --ca-file. The message is one line for humans. */
 export class CaFileError extends Error {
@@ -11,15 +12,18 @@ export class CaFileError extends Error {
 export const PEM_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export function readCaFile(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? "";
+  // Bounded and non-blocking like every file the doctor reads: a FIFO or /dev/zero must not hang it.
+  const read = readBoundedSync(file, "ca_bundle");
+  if (read.kind !== "ok") {
     const why =
-      code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)" : code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code || "unknown error"})`;
+      read.kind === "missing" ? "does not exist"
+      : read.kind === "too_large" ? `is ${formatBytes(read.size)}, larger than any CA bundle (limit ${formatBytes(read.limit)})`
+      : read.errno === "EACCES" || read.errno === "EPERM" ? "cannot be read (permission denied)"
+      : read.errno === "EISDIR" ? "is a directory, not a file"
+      : `cannot be read (${read.message})`;
     throw new CaFileError(`CA file ${file} ${why}`);
   }
+  const text = read.bytes.toString("utf8");
   const blocks = text.match(PEM_RE) ?? [];
   if (blocks.length === 0) {
     throw new CaFileError(`CA file ${file} contains no PEM certificate (expected "-----BEGIN CERTIFICATE-----"; convert DER with: openssl x509 -inform der -in cert.cer -out ca.pem)`);

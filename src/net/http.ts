@@ -2,7 +2,7 @@
 // stack-notes §1.4) on an explicit dispatcher, with proxy settings taken from an env snapshot.
 // request() never throws for transport problems; it returns a classified failure.
 
-import { readFileSync } from "node:fs";
+import { readBoundedSync } from "../hermes/safe-read.js";
 import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import { Agent, EnvHttpProxyAgent, buildConnector, request as undiciRequest, type Dispatcher } from "undici";
@@ -91,11 +91,9 @@ function buildCa(opts: HttpClientOptions): string[] | undefined {
   const extra: string[] = [];
   const extraFile = opts.env.NODE_EXTRA_CA_CERTS;
   if (extraFile) {
-    try {
-      extra.push(...(readFileSync(extraFile, "utf8").match(PEM_RE) ?? []));
-    } catch {
-      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same (silently).
-    }
+    // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same (silently).
+    const read = readBoundedSync(extraFile, "ca_bundle");
+    if (read.kind === "ok") extra.push(...(read.bytes.toString("utf8").match(PEM_RE) ?? []));
   }
   try {
     return [...tls.rootCertificates, ...extra, ...readCaFile(opts.caFile)];

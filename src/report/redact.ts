@@ -6,12 +6,26 @@ const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const XAI_KEY = /\bxai-[A-Za-z0-9_-]{16,}/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
+// URLs: userinfo, query and fragment may carry a password or a token (`?token=…`, `#access_token=…`).
+// Scheme, host and path stay readable. Trailing punctuation is prose, not part of the URL.
+const URL_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>`]*@)?([^\s/?#"'<>`]*)([^\s?#"'<>`]*)(\?[^\s#"'<>`]*)?(#[^\s"'<>`]*)?/gi;
+const TRAILING = /[).,;:\]!]+$/;
+
+/** A URL with its userinfo, query and fragment replaced by `[redacted]`. */
+function redactUrl(m: string, scheme: string, user: string | undefined, host: string, path: string, query?: string, frag?: string): string {
+  if (!user && !query && !frag) return m;
+  // `?`/`#` are never trailing punctuation, so the tail is always inside the query or fragment.
+  const tail = TRAILING.exec(frag ?? query ?? "")?.[0] ?? "";
+  return `${scheme}${user ? "[redacted]@" : ""}${host}${path}${query ? "?[redacted]" : ""}${frag ? "#[redacted]" : ""}${tail}`;
+}
+
 // Control characters (ESC above all) in a server's answer must not drive the user's terminal.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /**
- * Replaces every known secret and anything secret-shaped in a string by a fingerprint, and drops
- * terminal control characters (tabs and newlines stay).
+ * Replaces every known secret and anything secret-shaped in a string by a fingerprint, hides the
+ * userinfo, query and fragment of every URL, and drops terminal control characters (tabs and
+ * newlines stay).
  */
 export function redactString(text: string, secrets: readonly string[]): string {
   let out = text.replace(CONTROL, "");
@@ -21,7 +35,8 @@ export function redactString(text: string, secrets: readonly string[]): string {
   return out
     .replace(JWT, (m) => `[redacted ${fingerprint(m)}]`)
     .replace(XAI_KEY, (m) => `[redacted ${fingerprint(m)}]`)
-    .replace(BEARER, (_m, word: string) => `${word} [redacted]`);
+    .replace(BEARER, (_m, word: string) => `${word} [redacted]`)
+    .replace(URL_RE, redactUrl);
 }
 
 /** Deep copy of a JSON-like value with every string (keys included) redacted. */
