@@ -37,6 +37,8 @@ function problemOf(r: Exclude<ConfigRead | DotenvRead, { kind: "ok" } | { kind: 
   return r.problem ? `not parsed: ${r.problem} (${at})` : `invalid YAML at ${at} (${r.code})`;
 }
 
+const missingWords = (r: { danglingLink?: true }) => (r.danglingLink ? "missing (a symbolic link to a file that does not exist)" : "missing");
+
 const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 
 export const configProvider: DoctorCheck<ProviderData> = {
@@ -79,9 +81,9 @@ export const configProvider: DoctorCheck<ProviderData> = {
     };
     const details: Record<string, unknown> = {
       configPath,
-      config: cfg.kind === "ok" ? (cfg.notMapping ? `not a mapping (${cfg.notMapping}): ignored` : "read") : cfg.kind,
+      config: cfg.kind === "ok" ? (cfg.notMapping ? `not a mapping (${cfg.notMapping}): ignored` : "read") : cfg.kind === "missing" ? missingWords(cfg) : cfg.kind,
       envPath,
-      env: dot.kind === "ok" ? `read (${Object.keys(dotenv).length} variables)` : dot.kind === "missing" ? "missing" : problemOf(dot),
+      env: dot.kind === "ok" ? `read (${Object.keys(dotenv).length} variables)` : dot.kind === "missing" ? missingWords(dot) : problemOf(dot),
       provider: ms.providerRaw ?? "(unset: auto)",
       ...(ms.model ? { model: ms.model, modelKey: ms.modelKey } : {}),
       ...(ms.baseUrl ? { baseUrl: ms.baseUrl } : {}),

@@ -97,7 +97,7 @@ export function normalizeProfileName(raw: string): { ok: true; name: string } | 
  */
 export async function readActiveProfile(root: string, platform: NodeJS.Platform): Promise<{ name: string; problem?: string }> {
   const read = await readBounded(pathFor(platform).join(root, "active_profile"), "active_profile");
-  if (read.kind === "missing") return { name: "" };
+  if (read.kind === "missing") return read.danglingLink ? { name: "", problem: "is a symbolic link to a file that does not exist" } : { name: "" };
   if (read.kind === "too_large") {
     return { name: "", problem: `is ${formatBytes(read.size)}, far larger than a profile name (limit ${formatBytes(read.limit)}), so it was not read` };
   }
