@@ -148,7 +148,8 @@ export function locateJsonError(text: string): JsonErrorPosition {
     i += m![0].length;
   };
   const value = (depth: number): void => {
-    if (depth > 10_000) fail("nesting too deep");
+    // Recursive: bounded well inside the stack (JSON.parse refused the text, so depth is the attacker's).
+    if (depth > 1_000) fail("nested more than 1000 levels deep");
     ws();
     const c = text[i];
     if (c === undefined) fail("unexpected end of input");
