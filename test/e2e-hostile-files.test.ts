@@ -219,3 +219,23 @@ describe("--home and oversized stores (defect: wrong or raw messages)", () => {
     expect(run.code).toBe(10);
   });
 });
+
+describe("URL queries and fragments are never echoed (defect: ?token=… in usage errors and details)", () => {
+  it("a usage error about --issuer hides its query, fragment and userinfo", async () => {
+    const run = await runCli(["xai", "--offline", "--issuer", "https://user:pw-canary@auth.example/?token=QUERY-CANARY#frag-canary"], { env: { HOME: base } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--issuer");
+    for (const c of ["QUERY-CANARY", "frag-canary", "pw-canary"]) expect(run.stderr).not.toContain(c);
+  });
+
+  it("a stored token_endpoint with a query is shown without it in --verbose and JSON", async () => {
+    const dir = await mkdtemp(path.join(base, "url-"));
+    const store = xaiAuthStore({ access_token: makeAccessToken(), refresh_token: makeOpaqueToken("rt") }, { tokenEndpoint: "https://auth.x.ai/oauth2/token?secret=QUERY-CANARY#frag-canary" });
+    const root = await writeHermesHome(path.join(dir, ".hermes"), { auth: store });
+    for (const format of [["--json"], ["--verbose"]]) {
+      const run = await runCli(["xai", "--offline", "--home", root, ...format], { env: { HOME: dir } });
+      expect(run.stdout).toContain("https://auth.x.ai/oauth2/token?[redacted]");
+      for (const c of ["QUERY-CANARY", "frag-canary"]) expect(run.stdout + run.stderr).not.toContain(c);
+    }
+  });
+});
