@@ -6,7 +6,7 @@
 // `subscription:free-usage-exhausted`) or pay-as-you-go API credits; the SuperGrok quota lives on
 // cli-chat-proxy.grok.com, which the Grok CLI uses and Hermes cannot (it accepts only *.x.ai).
 import type { Fix, RunRecord } from "../engine/types.js";
-import { API_KEY_PATH, type VerdictCode } from "./verdicts.js";
+import { API_KEY_PATH, VERDICTS, type VerdictCode } from "./verdicts.js";
 import { creditsUsedUp, formatReset, planName, planState, sourceProblems, usageText, type AccountFacts } from "../xai/subscription.js";
 
 export const ACCOUNT_CHECK = "account.subscription";
@@ -56,10 +56,14 @@ export function sharpen(code: VerdictCode, records: readonly RunRecord[], facts:
   if (code === "spending_limit") {
     const name = planName(facts);
     if (!name && !facts.usage) return undefined;
+    // hermes-agent issue #95166: a spending-limit account is refused even on GET /v1/models.
+    const everywhere = records.some((r) => r.id === "api.models" && r.code === "spending_limit")
+      ? " xAI refuses even the model list with this answer, so it is not a bad token."
+      : "";
     return {
       code,
-      explanation: `xAI refuses requests because the team's credits are used up or its spending limit is reached — it says so on every route, even the model list, so this is not a bad token. The account's plan: ${plan(facts)}${usageNote(facts)}. ${NO_RELOGIN}`,
-      fixes: [{ text: `See what your subscription allows and what is used at ${USAGE_PAGE}` }, { text: "For an API-key team, add credits or raise the spending limit at https://console.x.ai" }],
+      explanation: `xAI refuses requests because the team's credits are used up or its spending limit is reached.${everywhere} The account's plan: ${plan(facts)}${usageNote(facts)}. ${NO_RELOGIN}`,
+      fixes: VERDICTS.spending_limit.fixes,
     };
   }
   if (!fromInference || (code !== "entitlement_denied" && code !== "usage_exhausted")) return undefined;

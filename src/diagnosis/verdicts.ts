@@ -141,7 +141,7 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   },
   upstream_unavailable: {
     severity: "error", exitCode: EXIT.upstream, title: "xAI is failing right now",
-    explanation: "xAI answered with a server error or a page that is not its API. This is on xAI's side.",
+    explanation: "xAI answered with a server error, a page that is not its API, or an error inside an HTTP 200 answer (e.g. the model is at capacity). This is on xAI's side.",
     fixes: [{ text: "Retry later and check https://status.x.ai" }],
   },
   answer_incomplete: {

@@ -256,13 +256,13 @@ export function planName(f: AccountFacts): string | undefined {
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** "Mon 08:00 UTC" within a week of `fromIso`, else "Mon 5 Jan 08:00 UTC"; the raw text if unparseable. */
+/** "Mon 08:00 UTC" up to a week after `fromIso`, else "Mon 5 Jan 08:00 UTC"; the raw text if unparseable. */
 export function formatReset(iso: string, fromIso: string): string {
   const d = new Date(iso);
   if (!Number.isFinite(d.getTime())) return iso;
   const hhmm = `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
   const from = new Date(fromIso).getTime();
-  const within = Number.isFinite(from) && d.getTime() - from >= 0 && d.getTime() - from < 6.5 * 86_400_000;
+  const within = Number.isFinite(from) && d.getTime() - from >= 0 && d.getTime() - from <= 7 * 86_400_000;
   return within ? `${DAYS[d.getUTCDay()]} ${hhmm} UTC` : `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear() !== new Date(fromIso).getUTCFullYear() ? `${d.getUTCFullYear()} ` : ""}${hhmm} UTC`;
 }
 
@@ -290,25 +290,29 @@ export function accountLine(f: AccountFacts): string | undefined {
   return parts.length ? parts.join(" · ") : undefined;
 }
 
-/** "settings HTTP 426 (Your Grok CLI version …)", one entry per source that did not answer fully. */
+/**
+ * "settings: HTTP 426 outdated client (Your Grok CLI version …)" for each source that did not
+ * answer fully; sources that said the same thing share one entry ("settings, billing, user: …").
+ */
 export function sourceProblems(f: AccountFacts): string[] {
-  const out: string[] = [];
+  const byText = new Map<string, SourceName[]>();
   for (const name of SOURCE_NAMES) {
     const s = f.sources[name];
+    let text: string | undefined;
     if (s.state === "ok") {
-      if (s.missing?.length) out.push(`${name}: no ${s.missing.join(", ")}`);
-      continue;
+      if (s.missing?.length) text = `no ${s.missing.join(", ")}`;
+    } else {
+      const what = {
+        http_error: `HTTP ${s.httpStatus}`,
+        outdated_client: "HTTP 426 outdated client",
+        unauthorized: "HTTP 401 unauthorized",
+        not_json: "HTTP 200 but not JSON",
+        unreachable: "no answer",
+        timed_out: "timed out",
+      }[s.state];
+      text = `${what}${s.message ? ` (${s.message})` : ""}`;
     }
-    const what = {
-      http_error: `HTTP ${s.httpStatus}`,
-      outdated_client: "HTTP 426 outdated client",
-      unauthorized: "HTTP 401 unauthorized",
-      not_json: "HTTP 200 but not JSON",
-      unreachable: "no answer",
-      timed_out: "timed out",
-      ok: "",
-    }[s.state];
-    out.push(`${name}: ${what}${s.message ? ` (${s.message})` : ""}`);
+    if (text) byText.set(text, [...(byText.get(text) ?? []), name]);
   }
-  return out;
+  return [...byText].map(([text, names]) => `${names.join(", ")}: ${text}`);
 }
