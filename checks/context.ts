@@ -22,6 +22,8 @@ export interface DoctorOptions {
   issuer?: string;
   /** --api-base / HERMES_DOCTOR_API_BASE override. */
   apiBase?: string;
+  /** --grok-base / HERMES_DOCTOR_GROK_BASE override of the subscription host. */
+  grokBase?: string;
   /** --ca-file: extra trusted CA (PEM). */
   caFile?: string;
 }

@@ -10,6 +10,7 @@ import { loginUserinfo } from "./login-userinfo.js";
 import { apiModels } from "./api-models.js";
 import { entitlementInference } from "./entitlement-inference.js";
 import { apikeyProbe } from "./apikey-probe.js";
+import { accountSubscription } from "./account-subscription.js";
 
 export const networkChecks: readonly DoctorCheck<any>[] = [
   netEndpoints,
@@ -22,4 +23,5 @@ export const networkChecks: readonly DoctorCheck<any>[] = [
   apiModels,
   entitlementInference,
   apikeyProbe,
+  accountSubscription,
 ];

@@ -8,7 +8,7 @@ import { sandbox, type Sandbox } from "./helpers/home.js";
 import { loginWith } from "./helpers/emulated.js";
 import { quarantinedXaiState, writeHermesHome, xaiAuthStore } from "../fixtures/hermes-store.js";
 import { makeAccessToken } from "../fixtures/tokens.js";
-import { SCENARIOS, startEmulator, type Emulator } from "../fixtures/emulator/server.js";
+import { ACCOUNT_SCENARIOS, SCENARIOS, startEmulator, type Emulator } from "../fixtures/emulator/server.js";
 
 /** The secret parts of a token: a JWT's payload and signature (its header is public boilerplate). */
 function secretParts(token: string): string[] {
@@ -96,12 +96,26 @@ describe("canary tokens never reach any output: every emulator scenario", () => 
     for (const lifetimeSec of [21_600, -600]) {
       const key = emulator.createApiKey("ok");
       const { account, authPath } = await loginWith(emulator, sb, scenario, { lifetimeSec, env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
-      const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--timeout", "2500"]);
+      const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "2500"]);
       // Refreshes rotate tokens: whatever is in the store now is secret too.
       const stored = JSON.parse(await readFile(authPath, "utf8"));
       const now = [stored.providers["xai-oauth"]?.tokens?.access_token, stored.providers["xai-oauth"]?.tokens?.refresh_token].filter(Boolean);
       assertNoLeak(runs, [account.accessToken, account.refreshToken, account.idToken, key, ...now], `${scenario}/${lifetimeSec}`);
     }
+  }, 60_000);
+
+  // The account facts (subscription host via --grok-base) and the answer shapes: the new report
+  // sections are really rendered in every format, and still hold no token.
+  it.each([...ACCOUNT_SCENARIOS])("%s (subscription host, with an API key)", async (scenario) => {
+    const key = emulator.createApiKey("ok");
+    const { account, authPath } = await loginWith(emulator, sb, scenario, { env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
+    const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "2500"]);
+    expect(JSON.parse(runs[2]!.stdout).account, scenario).toBeDefined();
+    expect(runs[0]!.stdout).toMatch(/\n {2}account: /);
+    expect(runs[5]!.stdout).toMatch(/\n\*\*Account:\*\* /);
+    const stored = JSON.parse(await readFile(authPath, "utf8"));
+    const now = [stored.providers["xai-oauth"]?.tokens?.access_token, stored.providers["xai-oauth"]?.tokens?.refresh_token].filter(Boolean);
+    assertNoLeak(runs, [account.accessToken, account.refreshToken, account.idToken, key, ...now], scenario);
   }, 60_000);
 });
 

@@ -69,7 +69,7 @@ describe("diagnose", () => {
       session_quarantined: 11, session_revoked: 11, token_rejected: 11,
       entitlement_denied: 12, spending_limit: 12, usage_exhausted: 12, model_unavailable: 12,
       network_unreachable: 13, tls_untrusted: 13, clock_skew: 13,
-      rate_limited: 14, upstream_unavailable: 14, timed_out: 14,
+      rate_limited: 14, upstream_unavailable: 14, answer_incomplete: 14, timed_out: 14,
     };
     expect([...VERDICT_CODES].sort()).toEqual(Object.keys(allowed).sort());
     for (const code of VERDICT_CODES) {

@@ -10,7 +10,7 @@ import { diagnose } from "../diagnosis/diagnose.js";
 import { buildReport } from "../report/build.js";
 import type { Report } from "../report/model.js";
 import { tildePath } from "../hermes/home.js";
-import { resolveEndpoints, EndpointError, type Endpoints } from "../xai/endpoints.js";
+import { resolveEndpoints, resolveGrokBase, EndpointError, type Endpoints } from "../xai/endpoints.js";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
 import type { HttpClient } from "../net/http.js";
 import { isCi, type Env } from "./env.js";
@@ -35,6 +35,8 @@ export interface XaiOptions {
   model?: string;
   issuer?: string;
   apiBase?: string;
+  /** The subscription host for the account facts (default https://cli-chat-proxy.grok.com/v1). */
+  grokBase?: string;
   /** Extra CA file (PEM) to trust. */
   caFile?: string;
   /** Run only these check ids (their dependencies too). */
@@ -87,6 +89,7 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
   const offline = Boolean(opts.offline);
   const readOnly = Boolean(opts.readOnly) || offline || (isCi(env) && !opts.refresh);
   const endpoints = endpointsOrOptionsError(opts, env);
+  grokBaseOrOptionsError(opts, env);
   if (opts.caFile !== undefined) caFileOrOptionsError(opts.caFile);
   let http: Promise<HttpClient> | undefined;
   const services: DoctorServices = {
@@ -100,6 +103,7 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
       model: opts.model,
       issuer: opts.issuer,
       apiBase: opts.apiBase,
+      grokBase: opts.grokBase,
       caFile: opts.caFile,
     },
     env,
@@ -165,6 +169,16 @@ export function checkIdsExist(ids: readonly string[], known: ReadonlySet<string>
 function endpointsOrOptionsError(opts: XaiOptions, env: Env): Endpoints {
   try {
     return resolveEndpoints({ issuer: opts.issuer, apiBase: opts.apiBase }, env);
+  } catch (err) {
+    if (err instanceof EndpointError) throw new OptionsError(err.message);
+    throw err;
+  }
+}
+
+/** A malformed grok base (or HERMES_DOCTOR_GROK_BASE) is an option error too. */
+function grokBaseOrOptionsError(opts: XaiOptions, env: Env): void {
+  try {
+    resolveGrokBase(opts.grokBase, env);
   } catch (err) {
     if (err instanceof EndpointError) throw new OptionsError(err.message);
     throw err;

@@ -22,6 +22,7 @@ export interface XaiFlags {
   model?: string;
   issuer?: string;
   apiBase?: string;
+  grokBase?: string;
   caFile?: string;
   only?: string[];
   skip?: string[];
@@ -50,7 +51,7 @@ Exit codes (the same in every format):
   11  session_quarantined, session_revoked, token_rejected
   12  entitlement_denied, spending_limit, usage_exhausted, model_unavailable
   13  network_unreachable, tls_untrusted, clock_skew
-  14  rate_limited, upstream_unavailable, timed_out
+  14  rate_limited, upstream_unavailable, answer_incomplete, timed_out
 
 Verdicts and fixes: docs/verdicts.md. JSON schema: docs/report.schema.json (or: hermes-doctor schema report).`;
 
@@ -85,6 +86,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .option("--model <id>", "model for the inference probe (default: the one Hermes will use)")
     .option("--issuer <url>", "xAI OAuth issuer (default https://auth.x.ai; env HERMES_DOCTOR_ISSUER)")
     .option("--api-base <url>", "xAI API base URL (default https://api.x.ai/v1; env HERMES_DOCTOR_API_BASE)")
+    .option("--grok-base <url>", "subscription host for the account facts (default https://cli-chat-proxy.grok.com/v1; env HERMES_DOCTOR_GROK_BASE)")
     .option("--ca-file <pem>", "extra CA certificate(s) to trust, e.g. a TLS-intercepting proxy's")
     .option("--only <ids>", "run only these checks (comma-separated; their dependencies run too)", parseIdList)
     .option("--skip <ids>", "do not run these checks (comma-separated)", parseIdList)

@@ -24,6 +24,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       model: flags.model,
       issuer: flags.issuer,
       apiBase: flags.apiBase,
+      grokBase: flags.grokBase,
       caFile: flags.caFile,
       only: flags.only,
       skip: flags.skip,

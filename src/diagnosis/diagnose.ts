@@ -1,6 +1,8 @@
 // Rules from check results to one verdict and the separate facets. Pure: no I/O, no printing.
 import type { Fix, RunRecord } from "../engine/types.js";
 import { API_KEY_PATH, VERDICTS, isVerdictCode, type Severity, type VerdictCode } from "./verdicts.js";
+import { ACCOUNT_CHECK, accountFactsOf, accountGap, sharpen } from "./account.js";
+import { accountLine, type AccountFacts } from "../xai/subscription.js";
 
 export type LoginFacet = "ok" | "failed" | "unknown";
 export type EntitlementFacet = "ok" | "denied" | "unknown";
@@ -27,6 +29,8 @@ export interface Verdict {
 export interface Diagnosis {
   verdict: Verdict;
   facets: Facets;
+  /** What the subscription host said (account.subscription), with its one-line summary. */
+  account?: { facts: AccountFacts; line?: string };
 }
 
 /** Finding codes that are not verdict codes themselves but decide one. */
@@ -49,6 +53,8 @@ const LOCAL_LAYERS: ReadonlySet<string> = new Set(["store", "config", "token"]);
 
 function verdictOf(record: RunRecord): VerdictCode | undefined {
   if (record.status !== "fail" && record.status !== "error") return undefined;
+  // The subscription host is evidence, never the judge: even a crash or timeout there decides nothing.
+  if (record.id === ACCOUNT_CHECK) return undefined;
   if (isVerdictCode(record.code)) return record.code;
   return record.code ? ALIASES[record.code] : undefined;
 }
@@ -128,18 +134,34 @@ export function diagnose({ records, deadlineHit, only }: DiagnoseInput): Diagnos
     }
   }
 
+  // The account facts explain an entitlement answer and sharpen its fix (src/diagnosis/account.ts).
+  const facts = accountFactsOf(records);
+  let explanation: string | undefined;
+  if (facts) {
+    const sharper = sharpen(code, records, facts);
+    if (sharper) {
+      ({ code, explanation, fixes } = sharper);
+      evidence = [...evidence, ACCOUNT_CHECK];
+    } else if (["entitlement_denied", "usage_exhausted"].includes(code)) {
+      const gap = accountGap(facts);
+      if (gap) explanation = `${VERDICTS[code].explanation} ${gap}`;
+    }
+  }
+
   const info = VERDICTS[code];
+  const line = facts ? accountLine(facts) : undefined;
   return {
     facets,
     verdict: {
       code,
       severity: info.severity,
       title: info.title,
-      explanation: info.explanation + because,
+      explanation: explanation ?? info.explanation + because,
       evidence,
       fixes: withRailHint(code, records, fixes ?? info.fixes),
       exitCode: info.exitCode,
     },
+    ...(facts ? { account: { facts, ...(line ? { line } : {}) } } : {}),
   };
 }
 

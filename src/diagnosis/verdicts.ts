@@ -21,6 +21,7 @@ export const VERDICT_CODES = [
   "clock_skew",
   "rate_limited",
   "upstream_unavailable",
+  "answer_incomplete",
   "timed_out",
   "unverified",
   "selected_ok",
@@ -140,8 +141,13 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   },
   upstream_unavailable: {
     severity: "error", exitCode: EXIT.upstream, title: "xAI is failing right now",
-    explanation: "xAI answered with a server error or a page that is not its API. This is on xAI's side.",
+    explanation: "xAI answered with a server error, a page that is not its API, or an error inside an HTTP 200 answer (e.g. the model is at capacity). This is on xAI's side.",
     fixes: [{ text: "Retry later and check https://status.x.ai" }],
+  },
+  answer_incomplete: {
+    severity: "error", exitCode: EXIT.upstream, title: "xAI accepted the request but gave no complete answer",
+    explanation: "The inference request got HTTP 200, but the response did not end with status \"completed\" and non-empty output text (it was incomplete, or the output was empty), so a working answer is not proven. The login was accepted.",
+    fixes: [{ text: "Retry in a minute; if it persists, check https://status.x.ai or test another model with --model" }],
   },
   timed_out: {
     severity: "error", exitCode: EXIT.upstream, title: "xAI did not answer in time",

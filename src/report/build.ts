@@ -2,7 +2,7 @@
 import type { RunRecord } from "../engine/types.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { redactDeep } from "./redact.js";
-import { SCHEMA_VERSION, type Report } from "./model.js";
+import { SCHEMA_VERSION, type Report, type ReportAccount } from "./model.js";
 
 export interface ReportInput {
   command: string;
@@ -28,6 +28,7 @@ export function buildReport(input: ReportInput): Report {
     context: input.context,
     verdict: input.diagnosis.verdict,
     facets: input.diagnosis.facets,
+    ...(input.diagnosis.account ? { account: reportAccount(input.diagnosis.account) } : {}),
     checks: input.records.map((r) => ({
       id: r.id,
       title: r.title,
@@ -55,4 +56,15 @@ function jsonSafe(details: Record<string, unknown>): Record<string, unknown> {
     }
     return v;
   })) as Record<string, unknown>;
+}
+
+/** The diagnosis' account facts, flattened for JSON consumers (plan and tier side by side). */
+function reportAccount({ facts, line }: NonNullable<Diagnosis["account"]>): ReportAccount {
+  const { plan, ...rest } = facts;
+  return {
+    ...(line ? { line } : {}),
+    ...rest,
+    ...(plan?.display ? { plan: plan.display } : {}),
+    ...(plan?.tier ? { tier: plan.tier } : {}),
+  };
 }

@@ -15,6 +15,7 @@ export function renderMarkdown(report: Report): string {
     "",
     ...v.fixes.map((fix) => `- ${fix.text}${fix.command ? `: \`${fix.command}\`` : ""}`),
     ...(v.fixes.length ? [""] : []),
+    ...(report.account ? [`**Account:** ${report.account.line ?? "not known (see \`account.subscription\`)"}`, ""] : []),
     `| login | entitlement | network | store |`,
     `|---|---|---|---|`,
     `| ${f.login} | ${f.entitlement} | ${f.network} | ${f.store} |`,

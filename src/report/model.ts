@@ -24,6 +24,43 @@ export const CheckEntrySchema = z.object({
   durationMs: z.number().int().nonnegative(),
 });
 
+const SourceStatusSchema = z.object({
+  state: z.enum(["ok", "http_error", "outdated_client", "unauthorized", "not_json", "unreachable", "timed_out"]),
+  httpStatus: z.number().int().optional(),
+  message: z.string().optional().describe("The host's own words (its `error` field) or the transport failure"),
+  missing: z.array(z.string()).optional().describe("Fields looked for but absent from a 200 answer"),
+});
+
+/**
+ * Account facts from the Grok CLI's subscription host (account.subscription). Observed, not
+ * documented by xAI: every field may be absent. Evidence for the verdict, never the verdict.
+ */
+export const AccountSchema = z.object({
+  line: z.string().optional().describe('One-line summary, e.g. "SuperGrok · 12% of weekly credits used · resets Mon 08:00 UTC"'),
+  host: z.string().describe("The subscription host asked, e.g. https://cli-chat-proxy.grok.com/v1"),
+  observedAt: z.string().describe("ISO-8601 UTC"),
+  plan: z.string().optional().describe("Plan display name (settings subscription_tier_display), e.g. SuperGrok"),
+  tier: z.string().optional().describe("Plan tier (settings subscription_tier), e.g. supergrok, supergrok_heavy, free"),
+  jwtTier: z.union([z.number(), z.string()]).optional().describe("The access token's `tier` claim, shown as information only"),
+  allowAccess: z.boolean().optional().describe("settings allow_access; false = xAI blocks this account"),
+  gate: z.object({ message: z.string().optional(), url: z.string().optional(), label: z.string().optional() }).optional()
+    .describe("xAI's own gate message and link when access is not allowed"),
+  usage: z.object({
+    percent: z.number().optional().describe("Included credits used in the current period, 0-100"),
+    periodType: z.string().optional().describe("weekly, monthly, …"),
+    periodStart: z.string().optional(),
+    resetsAt: z.string().optional().describe("End of the current period (ISO-8601)"),
+  }).optional(),
+  onDemand: z.object({
+    enabled: z.boolean().optional(),
+    capCents: z.number().optional().describe("USD cents"),
+    usedCents: z.number().optional().describe("USD cents"),
+  }).optional(),
+  prepaidBalanceCents: z.number().optional().describe("USD cents"),
+  sources: z.object({ settings: SourceStatusSchema, billing: SourceStatusSchema, user: SourceStatusSchema })
+    .describe("What each GET (/v1/settings, /v1/billing?format=credits, /v1/user?include=subscription) answered"),
+});
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal("hermes-doctor"), version: z.string() }),
@@ -56,6 +93,7 @@ export const ReportSchema = z.object({
     entitlement: z.enum(["ok", "denied", "unknown"]),
     network: z.enum(["ok", "warn", "failed", "not_checked"]),
   }),
+  account: AccountSchema.optional().describe("Plan, access and usage from the subscription host; absent when it was not asked"),
   checks: z.array(CheckEntrySchema),
   counts: z.object({
     pass: z.number().int(),
@@ -68,3 +106,4 @@ export const ReportSchema = z.object({
 
 export type Report = z.infer<typeof ReportSchema>;
 export type CheckEntry = z.infer<typeof CheckEntrySchema>;
+export type ReportAccount = z.infer<typeof AccountSchema>;

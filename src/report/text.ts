@@ -40,6 +40,9 @@ export function renderText(report: Report, style: TextStyle = {}): string {
     lines.push(`  ${c.cyan("→")} ${fix.text}`);
     if (fix.command) lines.push(`      ${c.bold(`$ ${fix.command}`)}`);
   }
+  if (report.account) {
+    lines.push(`  ${c.dim("account:")} ${report.account.line ?? "not known (see account.subscription)"}`);
+  }
   const f = report.facets;
   lines.push("");
   lines.push(c.dim(`  login: ${f.login} · entitlement: ${f.entitlement} · network: ${f.network.replace("_", " ")} · store: ${f.store.replace("_", " ")}`));

@@ -215,3 +215,40 @@ export function hermesInferenceBase(candidates: readonly { source: string; value
   if (v.ok) return { url: first.value, source: first.source };
   return { url: DEFAULT_API_BASE, source: "default", rejected: { source: first.source, value: first.value, message: v.message } };
 }
+
+// --- The subscription host (Grok CLI's cli-chat-proxy) ------------------------------------------
+// Where the Grok CLI reads plan, access and credit usage with the same OAuth identity Hermes holds:
+// https://cli-chat-proxy.grok.com/v1 (xai-org/grok-build, mirror raphaelluethy/grok-build
+// crates/codegen/xai-grok-shell/src/extensions/billing.rs @ 9804ae63; NousResearch/hermes-agent
+// PR #114949). Read-only account facts only; never an inference request.
+
+export const DEFAULT_GROK_BASE = "https://cli-chat-proxy.grok.com/v1";
+export const GROK_BASE_ENV = "HERMES_DOCTOR_GROK_BASE";
+export const GROK_BASE_FLAG = "--grok-base";
+
+export interface GrokBase {
+  url: string;
+  overridden: boolean;
+  source?: OverrideSource;
+}
+
+/** https on grok.com / *.grok.com / x.ai / *.x.ai: the only hosts that may get the token by default. */
+export function isGrokAccountOrigin(url: string): boolean {
+  const u = parse(url);
+  if (!u || u.protocol !== "https:" || u.username || u.password) return false;
+  const h = u.hostname.toLowerCase();
+  return isXaiHost(h) || h === "grok.com" || h.endsWith(".grok.com");
+}
+
+/**
+ * --grok-base beats HERMES_DOCTOR_GROK_BASE beats the default; validated like --issuer/--api-base
+ * (plain http only on loopback). Throws EndpointError with a one-line message.
+ */
+export function resolveGrokBase(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): GrokBase {
+  const p = pick(flag, GROK_BASE_FLAG, env, GROK_BASE_ENV);
+  if (!p) return { url: DEFAULT_GROK_BASE, overridden: false };
+  const url = normalise(p.value, p.option);
+  const check = validateEndpoint(url, { overridden: true, field: p.option });
+  if (!check.ok) throw new EndpointError(check.message, p.option);
+  return { url, overridden: true, source: p.source };
+}

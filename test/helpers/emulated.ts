@@ -1,7 +1,7 @@
 // A Hermes home logged in to an emulator account, and the doctor pointed at that emulator.
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { startEmulator, type Emulator, type EmulatorAccount, type Scenario } from "../../fixtures/emulator/server.js";
+import { startEmulator, type AnyScenario, type Emulator, type EmulatorAccount } from "../../fixtures/emulator/server.js";
 import { writeHermesHome, xaiAuthStore, type XaiStoreOptions } from "../../fixtures/hermes-store.js";
 import { runCli, type CliRun } from "./cli.js";
 import { sandbox, type Sandbox } from "./home.js";
@@ -15,7 +15,7 @@ export interface LoggedIn {
 export async function loginWith(
   emulator: Emulator,
   sb: Sandbox,
-  scenario: Scenario,
+  scenario: AnyScenario,
   opts: { lifetimeSec?: number; store?: XaiStoreOptions; config?: string; env?: string } = {},
 ): Promise<LoggedIn> {
   const account = emulator.createAccount(scenario, opts.lifetimeSec !== undefined ? { lifetimeSec: opts.lifetimeSec } : {});
