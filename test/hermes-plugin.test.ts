@@ -254,7 +254,7 @@ describe("the api_request_error hook", () => {
     expect(run.stdout).toBe("");
     const lines = run.stderr.split("\n").filter(Boolean);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^xai-doctor: entitlement_denied — signing in again will not help; .*XAI_API_KEY/);
+    expect(lines[0]).toMatch(/^xai-doctor: entitlement_denied: .* — signing in again will not help; .*XAI_API_KEY/);
     expect(emulator.requests).toHaveLength(0);
     expectNoSecret(run, secretsOf(li));
   }, SLOW);
@@ -292,7 +292,7 @@ describe("the hook against the triage contract", () => {
       if (process.env.FAKE_LOG) writeFileSync(process.env.FAKE_LOG, JSON.stringify({ argv: process.argv.slice(2), input }));
       process.stdout.write(JSON.stringify({ schemaVersion: 1, command: "triage", toolVersion: "0.0.0",
         inputs: [{ name: "-", bytes: input.length, verdict: ${JSON.stringify(verdict)}, findings: [],
-                   explanation: "x", fixes: ${JSON.stringify(fixes)}, cannotTell: [] }], tally: {} }));
+                   explanation: "The gist of it. More detail.", fixes: ${JSON.stringify(fixes)}, cannotTell: [] }], tally: {} }));
       process.exit(0);
     });`;
 
@@ -307,7 +307,7 @@ describe("the hook against the triage contract", () => {
       env: { FAKE_LOG: log },
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe("xai-doctor: token_rejected — signing in again will help; Sign in to xAI again (device-code login) (hermes auth add xai-oauth)\n");
+    expect(run.stderr).toBe("xai-doctor: token_rejected: The gist of it — signing in again will help; Sign in to xAI again (device-code login) (hermes auth add xai-oauth)\n");
     const call = JSON.parse(await readFile(log, "utf8"));
     expect(call.argv).toEqual(["triage", "--json", "-"]);
     expect(call.input).toContain("Error code: 403 - {'code': 'x'}");
@@ -320,7 +320,7 @@ describe("the hook against the triage contract", () => {
       harness(["hook", "api_request_error", apiError(SEED_403, { provider })], { settings: { command, hook_timeout_seconds: 30 }, env: { FAKE_LOG: log } }),
     ));
     expect(other!.stdout + other!.stderr).toBe("");
-    expect(xai!.stderr).toBe("xai-doctor: entitlement_denied — signing in again will not help; fix\n");
+    expect(xai!.stderr).toBe("xai-doctor: entitlement_denied: The gist of it — signing in again will not help; fix\n");
   }, SLOW);
 
   it("is bounded: a doctor that hangs is abandoned after hook_timeout_seconds, silently", async () => {

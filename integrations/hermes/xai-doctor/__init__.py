@@ -217,10 +217,14 @@ def triage_line(ctx, kwargs):
         return None
     found = json.loads(result[1])["inputs"][0]
     verdict = found["verdict"]
-    words = [f"xai-doctor: {verdict['code']}"]
+    if verdict["code"] in ("unknown", "healthy"):
+        return None
+    line = f"xai-doctor: {verdict['code']}"
     if verdict.get("confidence") == "low":
-        words.append("(low confidence)")
-    line = " ".join(words)
+        line += " (low confidence)"
+    gist = _first_sentence(found.get("explanation"))
+    if gist:
+        line += f": {gist}"
     relogin = verdict.get("reloginHelps")
     if relogin is True:
         line += " — signing in again will help"
@@ -232,3 +236,12 @@ def triage_line(ctx, kwargs):
         line += f"; {fix['text']}" + (f" ({fix['command']})" if fix.get("command") else "")
     # One printable line, whatever the texts contain.
     return "".join(ch for ch in " ".join(line.split()) if ch.isprintable())
+
+
+def _first_sentence(text, limit=140):
+    """The explanation's first sentence ("Login worked, but xAI will not serve this account on the
+    API"), which carries the login/entitlement split; None when there is no short one."""
+    if not isinstance(text, str):
+        return None
+    first = text.strip().split(". ", 1)[0].rstrip(".").strip()
+    return first if 0 < len(first) <= limit else None
