@@ -126,7 +126,8 @@ describe("hermes xai-doctor", () => {
     const log = path.join(sb.dir, "argv.json");
     const fake = path.join(sb.dir, "record-argv.mjs");
     await writeFile(fake, `import { writeFileSync } from "node:fs";\nwriteFileSync(process.env.FAKE_LOG, JSON.stringify(process.argv.slice(2)));\nprocess.exit(42);\n`);
-    const typed = ["--json", "--verbose", "--model", "grok-x", "--", "-x"];
+    // -h too: argparse must not answer it, the doctor does.
+    const typed = ["--json", "--verbose", "--model", "grok-x", "-h", "--", "-x"];
     const run = await harness(["cli", "xai-doctor", ...typed], {
       settings: { command: [process.execPath, fake] },
       env: { FAKE_LOG: log },

@@ -166,6 +166,8 @@ def on_api_request_error(ctx, kwargs):
     try:
         line = triage_line(ctx, kwargs)
         if line and _last_hint.get(kwargs.get("session_id")) != line:
+            if len(_last_hint) > 256:  # a long-running gateway sees many sessions
+                _last_hint.clear()
             _last_hint[kwargs.get("session_id")] = line
             print(line, file=sys.stderr, flush=True)
     except Exception:

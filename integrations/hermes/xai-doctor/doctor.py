@@ -57,8 +57,10 @@ def _profile_name(ctx):
 def target_args(ctx, user_args=()):
     """``--home``/``--profile`` for the home and profile this Hermes process is using.
 
-    Hermes resolves ``-p NAME`` and the sticky ``active_profile`` before anything else and exports
-    the result as ``HERMES_HOME`` (``<root>/profiles/<name>`` for a named profile);
+    Hermes resolves ``-p NAME`` (taken out of argv wherever it appears) and the sticky
+    ``active_profile`` before anything else and exports the result as ``HERMES_HOME``
+    (``<root>/profiles/<name>`` for a named profile; hermes_cli/main.py @ 000238d0,
+    _apply_profile_override);
     ``ctx.profile_name`` is "default", the profile's name, or "custom" (NousResearch/hermes-agent
     hermes_cli/plugins.py @ 00067189, PluginContext.profile_name). The doctor is told the same,
     so it never re-applies a sticky profile Hermes itself is not using. A ``--home`` or
