@@ -136,6 +136,15 @@ describe("hermes xai-doctor", () => {
     expect(JSON.parse(await readFile(log, "utf8"))).toEqual(["xai", "--home", sb.hermes, "--profile", "default", ...typed]);
   }, SLOW);
 
+  it("adds no --home/--profile of its own when the user passes one (here through /xai-doctor)", async () => {
+    const log = path.join(sb.dir, "argv.json");
+    const fake = path.join(sb.dir, "record-argv.mjs");
+    await writeFile(fake, `import { writeFileSync } from "node:fs";\nwriteFileSync(process.env.FAKE_LOG, JSON.stringify(process.argv.slice(2)));\n`);
+    const run = await harness(["slash", "xai-doctor", "--home '/else where'"], { settings: { command: [process.execPath, fake] }, env: { FAKE_LOG: log } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(await readFile(log, "utf8"))).toEqual(["xai", "--read-only", "--no-color", "--home", "/else where"]);
+  }, SLOW);
+
   it("uses the profile Hermes is running (HERMES_HOME=<root>/profiles/<name>) as --home <root> --profile <name>", async () => {
     const account = emulator.createAccount("healthy");
     const profileHome = path.join(sb.hermes, "profiles", "work");
