@@ -10,13 +10,18 @@ const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 // Scheme, host and path stay readable. Trailing punctuation is prose, not part of the URL.
 const URL_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>`]*@)?([^\s/?#"'<>`]*)([^\s?#"'<>`]*)(\?[^\s#"'<>`]*)?(#[^\s"'<>`]*)?/gi;
 const TRAILING = /[).,;:\]!]+$/;
+// Parameters of the public xAI pages our own fixes link to (https://grok.com/?_s=usage) and of the
+// read-only routes we report (?format=credits, ?include=subscription): a query made only of these
+// carries nothing secret and stays, so the links still work.
+const SAFE_QUERY = /^\?(?:(?:_s|format|include)=[\w.-]*&?)+$/;
 
 /** A URL with its userinfo, query and fragment replaced by `[redacted]`. */
 function redactUrl(m: string, scheme: string, user: string | undefined, host: string, path: string, query?: string, frag?: string): string {
-  if (!user && !query && !frag) return m;
+  const keptQuery = query && SAFE_QUERY.test(query.replace(TRAILING, "")) ? query : "";
+  if (!user && !frag && (!query || keptQuery)) return m;
   // `?`/`#` are never trailing punctuation, so the tail is always inside the query or fragment.
   const tail = TRAILING.exec(frag ?? query ?? "")?.[0] ?? "";
-  return `${scheme}${user ? "[redacted]@" : ""}${host}${path}${query ? "?[redacted]" : ""}${frag ? "#[redacted]" : ""}${tail}`;
+  return `${scheme}${user ? "[redacted]@" : ""}${host}${path}${keptQuery || (query ? "?[redacted]" : "")}${frag ? "#[redacted]" : ""}${tail}`;
 }
 
 // Control characters (ESC above all) in a server's answer must not drive the user's terminal.
