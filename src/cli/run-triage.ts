@@ -10,7 +10,7 @@ import { buildTriageReport, triageStream } from "../triage/triage.js";
 import { renderTriageJson, renderTriageMarkdown, renderTriageText } from "../triage/render.js";
 import type { TriageInput } from "../triage/model.js";
 
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 256 * 1024;
 
 const REASONS: Record<string, string> = {
   ENOENT: "no such file",

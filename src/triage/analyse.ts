@@ -8,7 +8,7 @@ import { classifyPastedBody } from "./body.js";
 import type { TriageInput } from "./model.js";
 import { HEALTHY_ANSWER, LINE_SIGNALS, PREFILTER, PROVIDER_LINE, type SignalTier } from "./signals.js";
 
-const EXCERPT_MAX = 240;
+const EXCERPT_MAX = 300;
 /** A status on a line of its own applies to a body on one of the next lines. */
 const CARRY_LINES = 3;
 
@@ -82,7 +82,10 @@ export class InputAnalyser {
     const cls = classifyPastedBody(line, carried);
     if (cls) {
       const code: TriageCode = cls.verdict;
-      this.#add({ code, signature: cls.signatureId, tier: code === "unknown" ? "info" : "error", specific: !cls.lowConfidence, meaning: cls.meaning, reloginHelps: cls.reloginHelps }, line, lineNo, 0);
+      // Centre the excerpt on xAI's message when it is there, else on the body.
+      const msgAt = cls.message ? line.indexOf(cls.message.slice(0, 24)) : -1;
+      const at = msgAt >= 0 ? msgAt : Math.max(0, line.indexOf("{"));
+      this.#add({ code, signature: cls.signatureId, tier: code === "unknown" ? "info" : "error", specific: !cls.lowConfidence, meaning: cls.meaning, reloginHelps: cls.reloginHelps }, line, lineNo, at);
       if (cls.lowConfidence && cls.status !== undefined) this.#carry = { status: cls.status, until: lineNo + CARRY_LINES };
     }
 
@@ -189,6 +192,6 @@ function excerpt(raw: string, at: number): string {
   const red = redactString(raw, []).replace(/\s+/g, " ").trim();
   if (red.length <= EXCERPT_MAX) return red;
   // The match position moves a little with redaction; centring on it is close enough for context.
-  const from = Math.max(0, Math.min(at - 60, red.length - EXCERPT_MAX));
+  const from = Math.max(0, Math.min(at - 100, red.length - EXCERPT_MAX));
   return `${from > 0 ? "…" : ""}${red.slice(from, from + EXCERPT_MAX - 1)}…`;
 }

@@ -13,11 +13,7 @@ export interface ReadStats {
   lines: number;
 }
 
-function clean(line: string): string {
-  let out = line.endsWith("\r") ? line.slice(0, -1) : line;
-  if (out.includes("\0")) out = out.replace(/\0/g, "");
-  return out;
-}
+const clean = (line: string): string => (line.endsWith("\r") ? line.slice(0, -1) : line);
 
 export async function forEachLine(input: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, onLine: LineHandler): Promise<ReadStats> {
   const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -26,7 +22,9 @@ export async function forEachLine(input: AsyncIterable<Buffer | Uint8Array | str
   let lineNo = 0;
   let bytes = 0;
 
-  const take = (text: string): void => {
+  const take = (decoded: string): void => {
+    // Dropped per chunk, not per line: one scan, and most chunks have none.
+    const text = decoded.includes("\0") ? decoded.replace(/\0/g, "") : decoded;
     let start = 0;
     for (;;) {
       const nl = text.indexOf("\n", start);

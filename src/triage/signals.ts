@@ -235,9 +235,35 @@ export const HEALTHY_ANSWER = /"object"\s*:\s*"(?:response|chat\.completion)"/;
 export const PROVIDER_LINE = /Provider:\s*([\w.:-]+)\s+Model:\s*([\w.:/-]+)/;
 
 /**
- * The cheap gate before any of the above or the catalogue runs on a line: a line that matches none
- * of these words cannot match a signal or a signature (test/triage.test.ts checks this for every
- * recorded string), so the 99% of log lines that are not errors cost one regex test.
+ * The cheap gate before any of the above or the catalogue runs on a line: every signal and every
+ * catalogued xAI text contains one of these words (test/triage.test.ts checks it on every recorded
+ * string), so the great majority of log lines, which are not errors, cost one regex test. Plain
+ * words, compared case-insensitively.
  */
-export const PREFILTER =
-  /http|error|status|code|denied|permission|invalid|expired|revoked|refused|reset|unreachable|timed? ?out|timeout|certificate|cert_|self.signed|e(?:conn|host|net|ai_|notfound|timedout)|name or service|name resolution|nodename|exhaust|limit|capacity|overload|credits|subscription|quarantin|last_auth|refresh_failure|lock|preempt|mismatch|callback|challenge|pkce|scope|client|credential|logged|not found|no handler|outdated|violates|safety_check|wke=|"object"|hermes-doctor|provider|\[\d{3}\]/i;
+export const PREFILTER_WORDS: readonly string[] = [
+  "http", "error", "status", "code", "denied", "permission", "invalid", "expired", "revoked", "refused",
+  "reset", "unreachable", "timed out", "time out", "timeout", "timedout", "certificate", "cert_", "self-signed",
+  "self signed", "econn", "ehost", "enet", "eai_", "enotfound", "name or service", "name resolution", "nodename",
+  "exhaust", "limit", "capacity", "overload", "credits", "subscription", "usage", "blocked", "api key",
+  "could not be validated", "does not exist", "quarantin", "last_auth", "refresh_failure", "lock", "preempt",
+  "mismatch", "callback", "challenge", "pkce", "scope", "client", "credential", "logged", "not found",
+  "no handler", "outdated", "violates", "safety_check", "wke=", "\"object\"", "hermes-doctor", "provider",
+  "oauth", "fail", "missing", "corrupt", "[4", "[5", "<html", "doctype",
+];
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The words as one regex, factored by first letter (`c(?:ode|lient|…)|e(?:rror|…)`): V8 then tries
+ * one alternative group per position instead of all of them, about twice as fast on a big log.
+ */
+function factor(words: readonly string[]): RegExp {
+  const groups = new Map<string, string[]>();
+  for (const w of words) {
+    const head = w[0]!.toLowerCase();
+    groups.set(head, [...(groups.get(head) ?? []), escapeRe(w.slice(1))]);
+  }
+  return new RegExp([...groups].map(([head, rest]) => `${escapeRe(head)}(?:${rest.join("|")})`).join("|"), "i");
+}
+
+export const PREFILTER = factor(PREFILTER_WORDS);
