@@ -4,7 +4,7 @@
 import { isVerdictCode, triageVerdictInfo, type TriageCode } from "../diagnosis/verdicts.js";
 import type { Fix } from "../engine/types.js";
 import { redactString } from "../report/redact.js";
-import { classifyPastedBody } from "./body.js";
+import { matchPastedBody } from "./body.js";
 import type { TriageInput } from "./model.js";
 import { HEALTHY_ANSWER, LINE_SIGNALS, PREFILTER, PROVIDER_LINE, type SignalTier } from "./signals.js";
 
@@ -79,14 +79,14 @@ export class InputAnalyser {
     }
 
     const carried = this.#carry && lineNo <= this.#carry.until ? this.#carry.status : undefined;
-    const cls = classifyPastedBody(line, carried);
-    if (cls) {
-      const code: TriageCode = cls.verdict;
+    const body = matchPastedBody(line, carried);
+    if (body) {
+      const { sig, ev } = body;
       // Centre the excerpt on xAI's message when it is there, else on the body.
-      const msgAt = cls.message ? line.indexOf(cls.message.slice(0, 24)) : -1;
+      const msgAt = ev.message && ev.message !== line ? line.indexOf(ev.message.slice(0, 24)) : -1;
       const at = msgAt >= 0 ? msgAt : Math.max(0, line.indexOf("{"));
-      this.#add({ code, signature: cls.signatureId, tier: code === "unknown" ? "info" : "error", specific: !cls.lowConfidence, meaning: cls.meaning, reloginHelps: cls.reloginHelps }, line, lineNo, at);
-      if (cls.lowConfidence && cls.status !== undefined) this.#carry = { status: cls.status, until: lineNo + CARRY_LINES };
+      this.#add({ code: sig.verdict, signature: sig.id, tier: sig.verdict === "unknown" ? "info" : "error", specific: !sig.lowConfidence, meaning: sig.meaning, reloginHelps: sig.reloginHelps }, line, lineNo, at);
+      if (sig.lowConfidence && ev.status !== undefined) this.#carry = { status: ev.status, until: lineNo + CARRY_LINES };
     }
 
     if (HEALTHY_ANSWER.test(line)) {
@@ -127,7 +127,12 @@ export class InputAnalyser {
   #add(c: Omit<Candidate, "line" | "raw" | "at" | "count" | "authority">, raw: string, line: number, at: number, authority = false): void {
     const key = `${c.signature}\u0000${c.code}`;
     const prev = this.#found.get(key);
-    this.#found.set(key, { ...c, raw, line, at, authority, count: (prev?.count ?? 0) + 1 });
+    if (prev) {
+      // The same signature again (a log repeats its errors): keep the latest line, count it.
+      Object.assign(prev, { raw, line, at, count: prev.count + 1 });
+      return;
+    }
+    this.#found.set(key, { ...c, raw, line, at, authority, count: 1 });
   }
 
   /** The verdict for everything seen so far. */

@@ -1,7 +1,8 @@
 // One pasted line -> the catalogue's answer for the xAI body in it, if any. A line may hold a Hermes
 // log line ("HTTP 403: Error code: 403 - {'code': ..., 'error': ...}"), a raw JSON body, or a bare
 // marker like "[WKE=unauthenticated:bad-credentials]". Matching is the live probe's (classifyEvidence).
-import { classifyEvidence, embeddedObject, extractFields, haystackOf, htmlTitle, isSuccess, SCAN_MAX, type ApiErrorClass, type Evidence } from "../xai/signatures/classify.js";
+import { classifyEvidence, embeddedObject, extractFields, firstMatch, haystackOf, htmlTitle, isSuccess, SCAN_MAX, type ApiErrorClass, type Evidence } from "../xai/signatures/classify.js";
+import type { Signature } from "../xai/signatures/catalogue.js";
 
 const STATUS_PATTERNS: RegExp[] = [
   /\bHTTP(?:\/\d(?:\.\d)?)?[ :]+(\d{3})\b/i, // "HTTP 403", "HTTP/1.1 403", "HTTP/2 403"
@@ -21,12 +22,17 @@ export function statusFromText(text: string): number | undefined {
 
 const OAUTH_HINT = /token refresh|oauth2\/token|token_endpoint|\binvalid_grant\b|\binvalid_client\b|grant_type|device.code/i;
 
+export interface PastedMatch {
+  sig: Signature;
+  ev: Evidence;
+}
+
 /**
- * The catalogue's answer for the xAI body or status in `text`, or null when nothing in it looks like
- * an xAI answer. `carriedStatus` is a status seen on a line just above (Hermes prints the status
- * and the body on separate lines in some wrappers).
+ * The catalogue signature for the xAI body or status in `text`, or null when nothing in it looks
+ * like an xAI answer. `carriedStatus` is a status seen on a line just above (Hermes prints the
+ * status and the body on separate lines in some wrappers). Matching is the live probe's.
  */
-export function classifyPastedBody(pasted: string, carriedStatus?: number): ApiErrorClass | null {
+export function matchPastedBody(pasted: string, carriedStatus?: number): PastedMatch | null {
   if (!pasted.trim()) return null;
   const text = pasted.length > SCAN_MAX ? pasted.slice(0, SCAN_MAX) : pasted;
   const obj = text.includes("{") ? embeddedObject(text) : undefined;
@@ -42,10 +48,16 @@ export function classifyPastedBody(pasted: string, carriedStatus?: number): ApiE
   if (fields.code) ev.code = fields.code;
   ev.message = looksHtml ? htmlTitle(text) : (fields.message ?? text);
   if (isSuccess(status ?? 0) && !obj) return null;
-  const cls = classifyEvidence(ev);
-  // Nothing recognisable: no status, no error object, only the catch-all.
-  if (cls.signatureId === "unrecognised" && status === undefined && !obj) return null;
-  // A dict that is not an error ({'model': ...}) without a status says nothing.
-  if (cls.signatureId === "unrecognised" && status === undefined && !fields.code && !fields.message) return null;
-  return cls;
+  const sig = firstMatch(ev);
+  if (sig.id === "unrecognised") {
+    // Nothing recognisable: no status, and no error object (a dict like {'model': ...} says nothing).
+    if (status === undefined && (!obj || (!fields.code && !fields.message))) return null;
+  }
+  return { sig, ev };
+}
+
+/** The same, as the live probe reports it (message tidied and redacted). */
+export function classifyPastedBody(pasted: string, carriedStatus?: number): ApiErrorClass | null {
+  const m = matchPastedBody(pasted, carriedStatus);
+  return m ? classifyEvidence(m.ev) : null;
 }

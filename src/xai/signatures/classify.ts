@@ -113,7 +113,8 @@ function matches(sig: Signature, ev: Evidence): boolean {
   return true;
 }
 
-function firstMatch(ev: Evidence): Signature {
+/** The first signature that matches (the catch-all `unrecognised` when nothing else fits). */
+export function firstMatch(ev: Evidence): Signature {
   for (const sig of SIGNATURES) if (matches(sig, ev)) return sig;
   // Unreachable: the catalogue ends with a catch-all.
   return SIGNATURES[SIGNATURES.length - 1]!;
