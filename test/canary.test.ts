@@ -138,6 +138,8 @@ describe("canary tokens never reach the GitHub Actions outputs or --output files
     });
     const written = await Promise.all(["out.json", "out.junit", "out.markdown", "out.text", "gh-output", "gh-summary"].map((f) => readFile(file(f), "utf8")));
     assertNoLeak([run, ...written.map((stdout) => ({ code: 0, stdout, stderr: "", durationMs: 0 }))], [account.accessToken, account.refreshToken, account.idToken, key], scenario);
+  });
+});
 
 describe("canary tokens never reach any output: triage of pasted text", () => {
   // Where tokens really turn up in pastes: a Bearer header, a dict repr, a pasted auth.json, a query

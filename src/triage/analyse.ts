@@ -1,7 +1,7 @@
 // One input's lines -> findings -> ONE verdict. Each line first meets the cheap PREFILTER; only the
 // few that pass are matched against the triage signals and the xAI signature catalogue. Findings are
 // kept per signature (the last occurrence and a count), so memory stays bounded on any log.
-import { isVerdictCode, triageVerdictInfo, type TriageCode } from "../diagnosis/verdicts.js";
+import { TRIAGE_CODES, triageVerdictInfo, type TriageCode } from "../diagnosis/verdicts.js";
 import type { Fix } from "../engine/types.js";
 import { redactString } from "../report/redact.js";
 import { matchPastedBody } from "./body.js";
@@ -115,8 +115,9 @@ export class InputAnalyser {
 
   #doctorVerdict(doctorCode: string, line: string, lineNo: number): void {
     this.#doctorReport = true;
-    // local_ok / unverified: the doctor itself reached no verdict about xAI, and says so.
-    const code: TriageCode = isVerdictCode(doctorCode) && doctorCode !== "local_ok" && doctorCode !== "unverified" ? doctorCode : "unknown";
+    // A doctor verdict that says nothing about xAI (offline, selected checks, no verdict) is unknown.
+    // (local_ok, selected_ok, unverified are not in triage's vocabulary: they become unknown.)
+    const code: TriageCode = (TRIAGE_CODES as readonly string[]).includes(doctorCode) ? (doctorCode as TriageCode) : "unknown";
     const meaning =
       code === "unknown"
         ? `The doctor's report says \`${doctorCode}\`: its run did not reach a verdict about xAI (offline, read-only or a check that could not run).`
