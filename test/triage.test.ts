@@ -208,7 +208,7 @@ describe("the prefilter", () => {
   });
 
   it("skips ordinary log lines", () => {
-    for (const line of ["2026-11-28 12:00:00,123 INFO run_agent: turn started session=abc model=grok-4.6", "DEBUG memory: stored 3 facts for user 42"]) expect(PREFILTER.test(line)).toBe(false);
+    for (const line of ["2026-11-28 12:00:00,123 INFO run_agent: turn started session=abc model=grok-4.6", "2026-12-01 10:00:00,123 INFO agent.run_agent: turn 42 started (provider=xai-oauth model=grok-4.6)", "DEBUG memory: stored 3 facts for user 42"]) expect(PREFILTER.test(line)).toBe(false);
   });
 
   it("uses no stateful regexes", () => {

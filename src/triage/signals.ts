@@ -247,8 +247,8 @@ export const PREFILTER_WORDS: readonly string[] = [
   "exhaust", "limit", "capacity", "overload", "credits", "subscription", "usage", "blocked", "api key",
   "could not be validated", "does not exist", "quarantin", "last_auth", "refresh_failure", "lock", "preempt",
   "mismatch", "callback", "challenge", "pkce", "scope", "client", "credential", "logged", "not found",
-  "no handler", "outdated", "violates", "safety_check", "wke=", "\"object\"", "hermes-doctor", "provider",
-  "oauth", "fail", "missing", "corrupt", "[4", "[5", "<html", "doctype",
+  "no handler", "outdated", "violates", "safety_check", "wke=", "\"object\"", "hermes-doctor", "provider:",
+  "fail", "missing", "corrupt", "[4", "[5", "<html", "doctype",
 ];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
