@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { classifyApiResponse, classifyRefreshResponse, SIGNATURES } from "../src/xai/signatures.js";
 import { TRIAGE_CODES, TRIAGE_ONLY_VERDICTS, triageVerdictInfo } from "../src/diagnosis/verdicts.js";
 import { buildTriageReport, triageStream, triageText } from "../src/triage/triage.js";
-import { classifyPastedBody } from "../src/triage/body.js";
+import { classifyPastedBody } from "../src/xai/signatures/pasted.js";
 import { LINE_SIGNALS, PREFILTER } from "../src/triage/signals.js";
 import { forEachLine, MAX_LINE } from "../src/triage/reader.js";
 import { triageJsonSchema, TriageReportSchema } from "../src/triage/model.js";

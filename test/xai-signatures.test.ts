@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SIGNATURES, classifyApiResponse, classifyRefreshResponse, type ApiErrorClass, type SignatureVerdict } from "../src/xai/signatures.js";
-import { classifyPastedBody as classifyText } from "../src/triage/body.js";
+import { classifyPastedBody as classifyText } from "../src/xai/signatures/pasted.js";
 import { redactString } from "../src/report/redact.js";
 
 const redactSecrets = (s: string) => redactString(s, []);

@@ -4,7 +4,7 @@
 import { TRIAGE_CODES, triageVerdictInfo, type TriageCode } from "../diagnosis/verdicts.js";
 import type { Fix } from "../engine/types.js";
 import { redactString } from "../report/redact.js";
-import { matchPastedBody } from "./body.js";
+import { matchPastedBody } from "../xai/signatures/pasted.js";
 import type { TriageInput } from "./model.js";
 import { HEALTHY_ANSWER, LINE_SIGNALS, PREFILTER, PROVIDER_LINE, type SignalTier } from "./signals.js";
 

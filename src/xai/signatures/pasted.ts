@@ -1,8 +1,8 @@
 // One pasted line -> the catalogue's answer for the xAI body in it, if any. A line may hold a Hermes
 // log line ("HTTP 403: Error code: 403 - {'code': ..., 'error': ...}"), a raw JSON body, or a bare
 // marker like "[WKE=unauthenticated:bad-credentials]". Matching is the live probe's (classifyEvidence).
-import { classifyEvidence, embeddedObject, extractFields, firstMatch, haystackOf, htmlTitle, isSuccess, SCAN_MAX, type ApiErrorClass, type Evidence } from "../xai/signatures/classify.js";
-import type { Signature } from "../xai/signatures/catalogue.js";
+import { classifyEvidence, embeddedObject, extractFields, firstMatch, haystackOf, htmlTitle, isSuccess, SCAN_MAX, type ApiErrorClass, type Evidence } from "./classify.js";
+import type { Signature } from "./catalogue.js";
 
 const STATUS_PATTERNS: RegExp[] = [
   /\bHTTP(?:\/\d(?:\.\d)?)?[ :]+(\d{3})\b/i, // "HTTP 403", "HTTP/1.1 403", "HTTP/2 403"
