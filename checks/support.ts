@@ -31,7 +31,6 @@ export function transportOutcome(failed: HttpFailure, what: string): CheckOutcom
 
 /** Signature verdicts that are not verdicts of the OAuth path map here; the rest stay unverified. */
 const OAUTH_PATH: Partial<Record<SignatureVerdict, string>> = {
-  endpoint_denied: "entitlement_denied", // the endpoint is closed to this account: login fine, access not
   not_logged_in: "token_rejected", // 401 no-credentials while we sent a bearer: xAI did not take it
 };
 

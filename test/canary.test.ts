@@ -1,7 +1,7 @@
 // The promise: no access token, refresh token, id token or API key ever reaches any output —
 // text, verbose, JSON, stderr — of any command, in any local or network scenario.
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runCli, type CliRun } from "./helpers/cli.js";
 import { sandbox, type Sandbox } from "./helpers/home.js";
@@ -138,5 +138,34 @@ describe("canary tokens never reach the GitHub Actions outputs or --output files
     });
     const written = await Promise.all(["out.json", "out.junit", "out.markdown", "out.text", "gh-output", "gh-summary"].map((f) => readFile(file(f), "utf8")));
     assertNoLeak([run, ...written.map((stdout) => ({ code: 0, stdout, stderr: "", durationMs: 0 }))], [account.accessToken, account.refreshToken, account.idToken, key], scenario);
+  });
+});
+
+describe("canary tokens never reach any output: triage of pasted text", () => {
+  // Where tokens really turn up in pastes: a Bearer header, a dict repr, a pasted auth.json, a query
+  // string, an xAI body echoing the key, a truncated JWT, and lines that also match a signature.
+  // A JWT cut short in a log: its header and the first 24 characters of its payload.
+  const cut = CANARY.access.slice(0, CANARY.access.indexOf(".") + 25);
+  const paste = [
+    `HTTP 403: Error code: 403 - {'code': 'unauthenticated:bad-credentials', 'error': 'The OAuth2 access token could not be validated.', 'token': '${CANARY.access}'}`,
+    `curl -H "Authorization: Bearer ${CANARY.access}" https://api.x.ai/v1/responses -> HTTP 403 do not have an active Grok subscription`,
+    `{"providers": {"xai-oauth": {"tokens": {"access_token": "${CANARY.access}", "refresh_token": "${CANARY.refresh}", "id_token": "${CANARY.id}"}, "last_auth_error": {"code": "xai_refresh_failed"}}}}`,
+    `xAI token refresh failed. Response: {"error":"invalid_grant","error_description":"Refresh token has been revoked"} refresh_token=${CANARY.refresh}`,
+    `HTTP 400: {"code":"Client specified an invalid argument","error":"Incorrect API key provided: ${CANARY.apiKey}"}`,
+    `Provider resolved to 'xai' via XAI_API_KEY, preempting your logged-in OAuth provider 'xai-oauth'. XAI_API_KEY=${CANARY.apiKey}`,
+    `Error: connect ECONNREFUSED 127.0.0.1:443 while sending ${cut}`,
+  ].join("\n");
+
+  it("text, JSON and Markdown, from a file and from stdin", async () => {
+    const file = path.join(sb.dir, "paste.log");
+    await writeFile(file, paste);
+    const runs = await Promise.all([
+      ...["text", "json", "markdown"].map((format) => runCli(["triage", "--format", format, file])),
+      runCli(["triage", "--json"], { input: paste }),
+      runCli(["triage", "--format", "markdown", "-", file], { input: paste }),
+    ]);
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    // A truncated JWT's payload prefix is as secret as the whole.
+    assertNoLeak(runs, [...ALL, cut.split(".")[1]!], "triage");
   });
 });

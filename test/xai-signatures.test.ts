@@ -2,15 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  SIGNATURES,
-  classifyApiResponse,
-  classifyRefreshResponse,
-  classifyText,
-  redactSecrets,
-  type ApiErrorClass,
-  type SignatureVerdict,
-} from "../src/xai/signatures.js";
+import { SIGNATURES, classifyApiResponse, classifyRefreshResponse, type ApiErrorClass, type SignatureVerdict } from "../src/xai/signatures.js";
+import { classifyPastedBody as classifyText } from "../src/xai/signatures/pasted.js";
+import { redactString } from "../src/report/redact.js";
+
+const redactSecrets = (s: string) => redactString(s, []);
 
 const FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/xai-bodies");
 
@@ -47,9 +43,11 @@ const VERDICTS: SignatureVerdict[] = [
   "session_revoked",
   "not_logged_in",
   "api_key_invalid",
-  "endpoint_denied",
-  "bad_request",
   "route_not_found",
+  "client_outdated",
+  "content_refused",
+  "login_failed",
+  "bad_request",
   "unknown",
 ];
 
@@ -141,7 +139,8 @@ describe("classifyApiResponse", () => {
 
   it("matches high-confidence signatures without the lowConfidence flag", () => {
     const got = classifyApiResponse(403, json({ code: "permission-denied", error: "Access to the chat endpoint is denied." }));
-    expect(got?.verdict).toBe("endpoint_denied");
+    expect(got?.verdict).toBe("entitlement_denied");
+    expect(got?.signatureId).toBe("endpoint-access-denied");
     expect(got?.lowConfidence).toBeUndefined();
   });
 
@@ -206,7 +205,7 @@ describe("message redaction and truncation", () => {
     expect(msg).not.toContain(key);
     expect(msg).not.toContain("rt-0123456789abcdef");
     expect(msg).toContain("xa***gA");
-    expect(msg).toContain("[redacted-jwt]");
+    expect(msg).toContain("[redacted fp:");
   });
 
   it("redacts in pasted text too", () => {
@@ -246,8 +245,8 @@ describe("classifyRefreshResponse", () => {
     expect(revoked).toMatchObject({ verdict: "session_revoked", reloginHelps: true, xaiCode: "invalid_grant", message: "Refresh token has been revoked" });
   });
 
-  it("maps invalid_client to bad_request (re-login with the same client cannot help)", () => {
-    expect(classifyRefreshResponse(401, JSON.stringify({ error: "invalid_client" }))).toMatchObject({ verdict: "bad_request", reloginHelps: false });
+  it("maps invalid_client to login_failed (re-login with the same client cannot help)", () => {
+    expect(classifyRefreshResponse(401, JSON.stringify({ error: "invalid_client" }))).toMatchObject({ verdict: "login_failed", reloginHelps: false });
   });
 
   it("maps 5xx and HTML to upstream_unavailable and 429 to rate_limited", () => {
@@ -281,7 +280,7 @@ describe("classifyText", () => {
     const line =
       "HTTP 403: Error code: 403 - {'code': 'permission-denied', 'error': \"Access to the chat endpoint is denied. Please ensure you're using the correct credentials.\"}";
     const got = classifyText(line);
-    expect(got).toMatchObject({ verdict: "endpoint_denied", status: 403, xaiCode: "permission-denied" });
+    expect(got).toMatchObject({ verdict: "entitlement_denied", signatureId: "endpoint-access-denied", status: 403, xaiCode: "permission-denied" });
     expect(got?.message).toContain("you're using");
     const escaped = classifyText("Error code: 429 - {'code': 'subscription:free-usage-exhausted', 'error': 'You\\'ve used all the included free usage', 'n': None, 'ok': False}");
     expect(escaped).toMatchObject({ verdict: "usage_exhausted", status: 429, message: "You've used all the included free usage" });
@@ -292,13 +291,8 @@ describe("classifyText", () => {
     expect(classifyText("HTTP 403: {\"code\":\"weird\",\"error\":\"?\"}")?.signatureId).toBe("403-unrecognised");
   });
 
-  it("reads Hermes' own refresh and store messages", () => {
-    const tier =
-      "xAI token refresh failed with HTTP 403. Response: {\"error\":\"access_denied\"} This OAuth account is not authorized for xAI API access — xAI may be restricting API/OAuth use to specific SuperGrok tiers despite the in-app subscription being active.";
-    expect(classifyText(tier)).toMatchObject({ verdict: "entitlement_denied", reloginHelps: false });
+  it("reads the xAI bodies inside Hermes' refresh messages (the Hermes wording itself is a triage signal)", () => {
     expect(classifyText("xAI token refresh failed. Response: {\"error\":\"invalid_grant\",\"error_description\":\"Refresh token has been revoked\"}")?.verdict).toBe("session_revoked");
-    expect(classifyText("No xAI OAuth credentials stored. Select xAI Grok OAuth (SuperGrok / Premium+) in `hermes model`.")?.verdict).toBe("not_logged_in");
-    expect(classifyText("xAI OAuth state is missing refresh_token. Re-authenticate with `hermes model`.")?.verdict).toBe("not_logged_in");
     // An unknown refresh failure uses the token-endpoint fallbacks, not the inference ones.
     expect(classifyText("xAI token refresh failed. Response: HTTP 400 {\"error\":\"mystery\"}")?.signatureId).toBe("refresh-4xx");
   });

@@ -35,10 +35,16 @@ export interface ChecksFlags {
   json?: boolean;
 }
 
+export interface TriageFlags {
+  format: "text" | "json" | "markdown";
+  json?: boolean;
+}
+
 export interface Commands {
   xai(flags: XaiFlags, io: IO): Promise<number>;
   checks(flags: ChecksFlags, io: IO): Promise<number>;
   schema(name: string, io: IO): Promise<number>;
+  triage(files: string[], flags: TriageFlags, io: IO): Promise<number>;
 }
 
 const EXIT_HELP = `
@@ -113,6 +119,18 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .argument("[name]", "which schema", "report")
     .action(async (name: string) => {
       program.setOptionValue("exitCode", await commands.schema(name, io));
+    });
+
+  program
+    .command("triage")
+    .description("Say what pasted text proves: Hermes errors, xAI answers, logs, `hermes debug share` dumps or a doctor report. Reads each FILE, or stdin when none (or -).")
+    .argument("[files...]", "files to read (- or nothing: stdin)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--json", "same as --format json")
+    .addHelpText("after", "\nExit codes: 0 every input recognised, 1 any input unknown, 2 usage error or unreadable file. See docs/triage.md.")
+    .action(async (files: string[], flags: TriageFlags) => {
+      if (flags.json) flags.format = "json";
+      program.setOptionValue("exitCode", await commands.triage(files, flags, io));
     });
 
   return program;

@@ -169,3 +169,80 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
 export function isVerdictCode(code: string | undefined): code is VerdictCode {
   return code !== undefined && (VERDICT_CODES as readonly string[]).includes(code);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `hermes-doctor triage` (docs/triage.md): the codes a pasted text can prove. The live verdicts
+// above are reused with their texts; the rest are verdicts only a paste reaches (a live run reports
+// them as a check finding, or cannot see them at all). `bad_request` is the one code added beyond
+// issue 7's list; docs/verdicts.md says why.
+
+export const TRIAGE_CODES = [
+  "entitlement_denied", "token_rejected", "session_revoked", "session_quarantined", "spending_limit",
+  "usage_exhausted", "rate_limited", "model_unavailable", "route_not_found", "upstream_unavailable",
+  "network_unreachable", "tls_untrusted", "clock_skew", "timed_out", "not_logged_in", "state_invalid",
+  "store_corrupt", "store_unreadable", "api_key_invalid", "provider_preempted", "lock_timeout",
+  "login_failed", "client_outdated", "content_refused", "bad_request", "healthy", "unknown",
+] as const;
+
+export type TriageCode = (typeof TRIAGE_CODES)[number];
+export type TriageOnlyCode = Exclude<TriageCode, VerdictCode>;
+export type TriageVerdictInfo = Pick<VerdictInfo, "title" | "explanation" | "fixes">;
+
+const DOCTOR_RUN: Fix = { text: "Run the doctor on the affected machine and paste its Markdown report", command: "hermes-doctor xai --format markdown" };
+
+export const TRIAGE_ONLY_VERDICTS: Record<TriageOnlyCode, TriageVerdictInfo> = {
+  route_not_found: {
+    title: "The request went to a URL xAI's API does not have",
+    explanation: "xAI answered \"No handler found on route\": the base URL is wrong (a missing or doubled /v1), not the login.",
+    fixes: [{ text: "Check HERMES_XAI_BASE_URL / XAI_BASE_URL and model.base_url: the API base is https://api.x.ai/v1" }],
+  },
+  api_key_invalid: {
+    title: "xAI does not accept the API key",
+    explanation: "The request carried an xAI API key (XAI_API_KEY) that xAI does not recognise; the OAuth login is not involved.",
+    fixes: [{ text: "Replace XAI_API_KEY in ~/.hermes/.env with a key from https://console.x.ai, or remove it to use the OAuth login" }],
+  },
+  provider_preempted: {
+    title: "XAI_API_KEY made Hermes skip the OAuth login",
+    explanation: "Hermes found XAI_API_KEY and resolved the provider to `xai` (API key) instead of the logged-in `xai-oauth`, so the OAuth login was never used.",
+    fixes: [{ text: "Unset XAI_API_KEY (environment and ~/.hermes/.env), or set `model.provider: xai-oauth` in config.yaml" }],
+  },
+  lock_timeout: {
+    title: "Hermes timed out waiting for its auth store lock",
+    explanation: "Another Hermes process (a gateway, a second terminal) held auth.lock for longer than Hermes waits (15 s, 25 s on the xAI refresh path). The login itself may be fine.",
+    fixes: [{ text: "Let the other Hermes process finish or stop it, then retry; the lock is released when its holder exits" }],
+  },
+  login_failed: {
+    title: "The xAI sign-in did not complete",
+    explanation: "The OAuth login flow itself failed (state mismatch, callback or device-code timeout, PKCE, scope or client refused), so no tokens were saved.",
+    fixes: [{ text: "Update Hermes, then sign in again with the device-code flow", command: "hermes auth add xai-oauth" }],
+  },
+  client_outdated: {
+    title: "Grok's CLI chat proxy refused the client version",
+    explanation: "cli-chat-proxy.grok.com answered 426: the request's x-grok-client-version is missing or older than the proxy accepts. The login is not the problem.",
+    fixes: [{ text: "Update the client that talks to the proxy (`grok update` for the Grok CLI; update Hermes or the plugin that sends it)" }],
+  },
+  content_refused: {
+    title: "xAI's safety check refused this request's content",
+    explanation: "xAI answered \"Content violates usage guidelines\" with the check that failed. The login and the account are fine; other requests go through.",
+    fixes: [{ text: "Change or drop the refused content; if the refusal is wrong, quote the failed check to xAI support" }],
+  },
+  bad_request: {
+    title: "xAI rejected the request itself as malformed",
+    explanation: "xAI refused a parameter or the request's shape (for example an argument the model does not support). The login and the account are fine; the request Hermes built is not.",
+    fixes: [{ text: "Pick a model that supports the request (`hermes model`) or update Hermes; quote xAI's message in a Hermes issue" }],
+  },
+  unknown: {
+    title: "The text does not prove what is wrong",
+    explanation: "Nothing in it is decisive: no xAI answer, Hermes error or network failure that explains a failure.",
+    fixes: [DOCTOR_RUN],
+  },
+};
+
+/** Title, explanation and fixes of a triage code: the live verdict's when there is one. */
+export function triageVerdictInfo(code: TriageCode): TriageVerdictInfo {
+  if (isVerdictCode(code)) {
+    const v = VERDICTS[code];
+    return { title: v.title, explanation: v.explanation, fixes: v.fixes };
+  }
+  return TRIAGE_ONLY_VERDICTS[code];
+}

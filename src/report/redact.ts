@@ -5,6 +5,13 @@ import { fingerprint } from "../engine/secrets.js";
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const XAI_KEY = /\bxai-[A-Za-z0-9_-]{16,}/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+// A JWT cut short in a pasted log line (header and part of the payload): still secret.
+const JWT_FRAGMENT = /\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g;
+// Other providers' keys that get pasted next to xAI's (OpenAI-style sk-...).
+const SK_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g;
+// A secret by its field name, in JSON, a Python dict repr, a query string or key=value logs.
+const TOKEN_FIELD =
+  /\b(access_token|refresh_token|id_token|api_key|apiKey|client_secret|code_verifier|device_code)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,}]{8,}/g;
 
 // URLs: userinfo, query and fragment may carry a password or a token (`?token=…`, `#access_token=…`).
 // Scheme, host and path stay readable. Trailing punctuation is prose, not part of the URL.
@@ -41,7 +48,10 @@ export function redactString(text: string, secrets: readonly string[]): string {
     .replace(JWT, (m) => `[redacted ${fingerprint(m)}]`)
     .replace(XAI_KEY, (m) => `[redacted ${fingerprint(m)}]`)
     .replace(BEARER, (_m, word: string) => `${word} [redacted]`)
-    .replace(URL_RE, redactUrl);
+    .replace(URL_RE, redactUrl)
+    .replace(JWT_FRAGMENT, (m) => `[redacted ${fingerprint(m)}]`)
+    .replace(SK_KEY, (m) => `[redacted ${fingerprint(m)}]`)
+    .replace(TOKEN_FIELD, (m, field: string, sep: string) => `${field}${sep}[redacted ${fingerprint(m)}]`);
 }
 
 /** Deep copy of a JSON-like value with every string (keys included) redacted. */

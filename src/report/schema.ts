@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ReportSchema } from "./model.js";
 import { CheckListSchema } from "./check-list.js";
+import { triageJsonSchema } from "../triage/model.js";
 
 export function reportJsonSchema(): Record<string, unknown> {
   return { title: "hermes-doctor report", ...z.toJSONSchema(ReportSchema) };
@@ -16,4 +17,5 @@ export function checksJsonSchema(): Record<string, unknown> {
 export const SCHEMAS: Record<string, { file: string; build: () => Record<string, unknown> }> = {
   report: { file: "docs/report.schema.json", build: reportJsonSchema },
   checks: { file: "docs/checks.schema.json", build: checksJsonSchema },
+  triage: { file: "docs/triage.schema.json", build: triageJsonSchema },
 };

@@ -17,18 +17,19 @@ export interface CliRun {
  * Runs the CLI with a clean environment: only PATH plus what the test passes, so the
  * developer's own HERMES_HOME, proxies or CI variables never leak into a test.
  */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string; wrap?: string[] } = {}): Promise<CliRun> {
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string; wrap?: string[]; input?: string | Buffer } = {}): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: opts.env?.HOME ?? "/nonexistent-home" };
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     // `wrap` runs the CLI under another program (e.g. setpriv, to drop root's privileges).
     const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath, CLI];
-    const child = spawn(cmd!, [...pre, ...args], { env, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd!, [...pre, ...args], { env, cwd: opts.cwd ?? ROOT, stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"] });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const killer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
     child.on("error", reject);
     child.on("close", (code) => {
