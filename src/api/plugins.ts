@@ -1,6 +1,7 @@
 // --plugin <module>: extra checks from a module, by path or package name. A plugin uses the same
 // public check contract as the built-ins (src/engine/types.ts) and is registered after them; the
 // runner isolates it like any check. Whatever cannot become a check is one OptionsError line.
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,14 +22,20 @@ function notACheck(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A path (has a slash, or starts with a dot) resolved from cwd; anything else is a package name. */
+/**
+ * What to import: a file: URL as given; an existing file relative to cwd; otherwise a package name
+ * (or a package's subpath), resolved from cwd as the user's project resolves it, then from the
+ * doctor's own install (a plugin installed beside it).
+ */
 function moduleUrl(spec: string, cwd: string): string {
-  if (spec.startsWith(".") || spec.includes("/") || spec.includes("\\") || path.isAbsolute(spec)) {
-    // A scoped package name (@scope/name) also has a slash; it is not a path.
-    if (!spec.startsWith("@")) return pathToFileURL(path.resolve(cwd, spec)).href;
+  if (spec.startsWith("file:")) return spec;
+  const file = path.resolve(cwd, spec);
+  if (existsSync(file) || spec.startsWith(".") || path.isAbsolute(spec)) return pathToFileURL(file).href;
+  try {
+    return pathToFileURL(createRequire(path.join(cwd, "noop.js")).resolve(spec)).href;
+  } catch {
+    return spec;
   }
-  // Resolved as the user's project would resolve it, not from the doctor's own install.
-  return pathToFileURL(createRequire(path.join(cwd, "noop.js")).resolve(spec)).href;
 }
 
 /**
