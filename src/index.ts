@@ -15,5 +15,14 @@ export { ReportSchema, SCHEMA_VERSION, type Report } from "./report/model.js";
 export { buildReport } from "./report/build.js";
 export { renderText } from "./report/text.js";
 export { renderJson } from "./report/json.js";
+export { renderJunit } from "./report/junit.js";
+export { renderMarkdown } from "./report/markdown.js";
+export { loadPlugin, loadPlugins } from "./api/plugins.js";
+// The one catalogue of xAI error signatures (the live probe classifies with exactly these).
+export { SIGNATURES, classifyApiResponse, classifyRefreshResponse, classifyText, type Signature, type ApiErrorClass } from "./xai/signatures.js";
 export type { DoctorCheck, DoctorContext, DoctorServices, DoctorOptions } from "../checks/context.js";
 export { builtinRegistry } from "../checks/index.js";
+// Triage: what pasted text proves, against the same signature catalogue as the live probe.
+export { triageText, triageStream, buildTriageReport } from "./triage/triage.js";
+export type { TriageReport, TriageInput, TriageFinding } from "./triage/model.js";
+export { renderTriageText, renderTriageJson, renderTriageMarkdown } from "./triage/render.js";

@@ -40,3 +40,12 @@ describe("diagnoseXai", () => {
     expect(local.context.readOnly).toBe(false);
   });
 });
+
+describe("triage from the library", () => {
+  it("gives the same verdict the CLI gives for the seed's 403, with no printing", async () => {
+    const { triageText, buildTriageReport } = await import("../src/index.js");
+    const input = await triageText("seed", "HTTP 403: Error code: 403 - {'code': 'The caller does not have permission to execute the specified operation', 'error': 'You have either run out of available resources or do not have an active Grok subscription.'}");
+    expect(input.verdict.code).toBe("entitlement_denied");
+    expect(buildTriageReport([input], "1.0.0").tally).toEqual({ entitlement_denied: 1 });
+  });
+});

@@ -1,12 +1,13 @@
 // `hermes-doctor checks`: the catalogue of checks, for people and for --only/--skip.
 import type { IO } from "./io.js";
 import type { ChecksFlags } from "./program.js";
-import { builtinRegistry } from "../../checks/index.js";
+import { xaiChecks } from "../api/diagnose-xai.js";
+import { loadPlugins } from "../api/plugins.js";
 import { EXIT } from "../diagnosis/verdicts.js";
 import type { CheckList } from "../report/check-list.js";
 
 export async function listChecks(flags: ChecksFlags, io: IO): Promise<number> {
-  const checks: CheckList["checks"] = builtinRegistry().list().map((c) => ({
+  const checks: CheckList["checks"] = xaiChecks(await loadPlugins(flags.plugin ?? [])).map((c) => ({
     id: c.id,
     layer: c.layer,
     title: c.title,

@@ -25,6 +25,7 @@ export async function main(argv: string[], io: IO): Promise<number> {
       checks: async (flags, io2) => (await import("./list-checks.js")).listChecks(flags, io2),
       schema: async (name, io2) => (await import("./print-schema.js")).printSchema(name, io2),
       triage: async (files, flags, io2) => (await import("./run-triage.js")).runTriage(files, flags, io2, version),
+      demo: async (scenario, flags, io2) => (await import("./run-demo.js")).runDemo(scenario, flags, io2, version),
     }, version);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -23,6 +23,12 @@ export function parseIdList(value: string, previous: string[] = []): string[] {
   return [...previous, ...ids];
 }
 
+/** commander parser for --plugin: one module per flag, repeatable. */
+export function parsePlugin(value: string, previous: string[] = []): string[] {
+  if (value.trim() === "") throw new InvalidArgumentError("expects a module: a path (./my-check.mjs) or a package name.");
+  return [...previous, value];
+}
+
 /** commander parser for --profile: Hermes' own profile-name rule (profiles.py). */
 export function parseProfile(value: string): string {
   const result = normalizeProfileName(value);

@@ -2,7 +2,7 @@
 // function that returns an exit code. Nothing here decides a verdict.
 import { Command, CommanderError, Option } from "commander";
 import type { IO } from "./io.js";
-import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
+import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parsePlugin, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
 import { EXIT } from "../diagnosis/verdicts.js";
 import { OptionsError } from "../api/errors.js";
 import { parseOutput, type OutputTarget } from "./output-files.js";
@@ -28,11 +28,13 @@ export interface XaiFlags {
   skip?: string[];
   timeout: number;
   output?: OutputTarget[];
+  plugin?: string[];
 }
 
 export interface ChecksFlags {
   format: Format;
   json?: boolean;
+  plugin?: string[];
 }
 
 export interface TriageFlags {
@@ -40,11 +42,25 @@ export interface TriageFlags {
   json?: boolean;
 }
 
+export interface DemoFlags {
+  format: Format;
+  json?: boolean;
+  verbose?: boolean;
+  color: boolean;
+  list?: boolean;
+  all?: boolean;
+  timeout: number;
+}
+
+/** The demo's deadline per scenario: the emulator is local, so a hang scenario need not take 30 s. */
+export const DEMO_TIMEOUT_MS = 10_000;
+
 export interface Commands {
   xai(flags: XaiFlags, io: IO): Promise<number>;
   checks(flags: ChecksFlags, io: IO): Promise<number>;
   schema(name: string, io: IO): Promise<number>;
   triage(files: string[], flags: TriageFlags, io: IO): Promise<number>;
+  demo(scenario: string | undefined, flags: DemoFlags, io: IO): Promise<number>;
 }
 
 const EXIT_HELP = `
@@ -97,6 +113,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .option("--only <ids>", "run only these checks (comma-separated; their dependencies run too)", parseIdList)
     .option("--skip <ids>", "do not run these checks (comma-separated)", parseIdList)
     .option("--timeout <ms>", "deadline for the whole run, in milliseconds", parseTimeout, DEFAULT_TIMEOUT_MS)
+    .option("--plugin <module>", "also run the checks a module exports (a path or a package name; repeatable; docs/plugins.md)", parsePlugin)
     .addHelpText("after", EXIT_HELP)
     .action(async (flags: XaiFlags) => {
       if (flags.json) flags.format = "json";
@@ -108,6 +125,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .description("List every check: id, layer, dependencies and what it verifies.")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--json", "same as --format json")
+    .option("--plugin <module>", "also list the checks a module exports (repeatable)", parsePlugin)
     .action(async (flags: ChecksFlags) => {
       if (flags.json) flags.format = "json";
       program.setOptionValue("exitCode", await commands.checks(flags, io));
@@ -131,6 +149,26 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .action(async (files: string[], flags: TriageFlags) => {
       if (flags.json) flags.format = "json";
       program.setOptionValue("exitCode", await commands.triage(files, flags, io));
+    });
+
+  program
+    .command("demo")
+    .description("See the doctor work without an xAI account: the real `xai` diagnosis against a local xAI emulator and a throw-away Hermes home (both removed afterwards). Nothing is sent to real xAI.")
+    .argument("[scenario]", "emulator scenario (default entitlement_denied: logged in, inference refused for the subscription tier, an XAI_API_KEY on offer); see --list")
+    .option("--list", "list every scenario with the verdict the doctor reaches for it")
+    .option("--all", "run every scenario, one line each: scenario, verdict, exit code, time")
+    .addOption(new Option("--format <format>", "output format, as for `xai` (--list and --all: text, json or markdown)").choices(FORMATS).default("text"))
+    .option("--json", "same as --format json")
+    .option("-v, --verbose", "show every check's details and timings")
+    .option("--no-color", "never colour the output (NO_COLOR is honoured too)")
+    .option("--timeout <ms>", "deadline for each scenario's run, in milliseconds", parseTimeout, DEMO_TIMEOUT_MS)
+    .addHelpText("after", `
+Exit code: the scenario's verdict exit code, exactly as \`hermes-doctor xai\` would exit for it
+(e.g. 12 for the default entitlement_denied; see \`hermes-doctor xai --help\`). --list exits 0;
+--all exits 0 when every scenario reached its listed verdict, else 1. 2 is a usage error.`)
+    .action(async (scenario: string | undefined, flags: DemoFlags) => {
+      if (flags.json) flags.format = "json";
+      program.setOptionValue("exitCode", await commands.demo(scenario, flags, io));
     });
 
   return program;

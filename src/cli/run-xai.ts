@@ -1,5 +1,6 @@
 // `hermes-doctor xai`: flags -> library options, the library call, render, exit code.
 import { diagnoseXai } from "../api/diagnose-xai.js";
+import { loadPlugins } from "../api/plugins.js";
 import { EXIT } from "../diagnosis/verdicts.js";
 import type { Report } from "../report/model.js";
 import { renderReport } from "../report/render.js";
@@ -12,6 +13,7 @@ import { UsageError } from "./options.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   checkOutputTargets(flags.output ?? []);
+  const extraChecks = await loadPlugins(flags.plugin ?? []);
   const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the xAI login…");
   let report: Report;
   try {
@@ -28,6 +30,7 @@ export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Prom
       caFile: flags.caFile,
       only: flags.only,
       skip: flags.skip,
+      extraChecks,
       // --timeout bounds the whole process, start-up included, so a script can rely on it.
       timeoutMs: flags.timeout - Math.round(performance.now()),
       env: io.env,
