@@ -176,19 +176,20 @@ const SENT_KINDS: ReadonlySet<string> = new Set(["headers_timeout", "body_timeou
 const MAYBE_SENT_KINDS: ReadonlySet<string> = new Set(["timeout", "aborted", "reset"]);
 
 /**
- * Did this check put a request in front of xAI? An HTTP status proves it; a timeout waiting for
- * headers or body means it was sent; a cut after the TCP connection was made means it may have
- * been. A check the runner had to abandon in a network layer may have sent one too.
+ * Did this check put a request in front of xAI? An HTTP status proves it, and so does a timeout
+ * waiting for headers or body; a cut after the connection was claimed by the request (timings
+ * only count a connection once the request's headers went out on it) means it was sent too.
+ * A network check the runner had to abandon may or may not have sent one.
  */
-function reachedXai(r: RunRecord): boolean {
-  if (LOCAL_LAYERS.has(r.layer) || r.status === "skip") return false;
+function reachedXai(r: RunRecord): "yes" | "maybe" | "no" {
+  if (LOCAL_LAYERS.has(r.layer) || r.status === "skip") return "no";
   const d = r.details ?? {};
-  if (typeof d.httpStatus === "number" || d.refreshed === true) return true;
+  if (typeof d.httpStatus === "number" || d.refreshed === true) return "yes";
   const kind = typeof d.transport === "string" ? d.transport : undefined;
-  if (kind && SENT_KINDS.has(kind)) return true;
+  if (kind && SENT_KINDS.has(kind)) return "yes";
   const timings = d.timings as { tcpMs?: unknown } | undefined;
-  if (kind && MAYBE_SENT_KINDS.has(kind)) return typeof timings?.tcpMs === "number";
-  return r.code === "timeout";
+  if (kind && MAYBE_SENT_KINDS.has(kind)) return typeof timings?.tcpMs === "number" ? "yes" : "no";
+  return r.code === "timeout" ? "maybe" : "no";
 }
 
 /**
@@ -196,17 +197,22 @@ function reachedXai(r: RunRecord): boolean {
  * xAI. One catalogue entry, one fix; only the words are derived from the records.
  */
 function timedOutText(records: RunRecord[], culprit: RunRecord | undefined): { title: string; explanation: string } {
-  const sent = records.filter(reachedXai).map((r) => r.id);
-  const toXai = sent.length ? `Requests had been sent to xAI (${sent.join(", ")}).` : "Nothing was sent to xAI.";
+  const sent = records.filter((r) => reachedXai(r) === "yes").map((r) => r.id);
+  const maybe = records.filter((r) => reachedXai(r) === "maybe").map((r) => r.id);
+  const toXai = [
+    sent.length ? `Requests had been sent to xAI (${sent.join(", ")}).` : maybe.length ? "" : "Nothing was sent to xAI.",
+    maybe.length ? `Cut off before they reported, these may have sent a request to xAI: ${maybe.join(", ")}.` : "",
+  ].filter(Boolean).join(" ");
   if (!culprit) return { title: VERDICTS.timed_out.title, explanation: `${VERDICTS.timed_out.explanation} ${toXai}` };
   const where = `${culprit.id} (${culprit.title})`;
-  if (reachedXai(culprit) && culprit.status !== "skip") {
+  const reached = reachedXai(culprit);
+  if (reached === "yes") {
     return { title: `xAI did not answer in time (${culprit.id})`, explanation: `${where} sent its request and got no answer before the deadline: ${culprit.summary}. ${toXai}` };
   }
   const local = LOCAL_LAYERS.has(culprit.layer);
   const what = culprit.code === "deadline" ? `${where} was not even started` : `${where} did not finish`;
-  return {
-    title: sent.length ? `Ran out of time in ${culprit.id}` : `Ran out of time in ${culprit.id}, before anything was sent to xAI`,
-    explanation: `The run's deadline (--timeout) was reached: ${what}${local ? ", a local check" : ""}. ${toXai}`,
-  };
+  const title = reached === "maybe"
+    ? `Ran out of time in ${culprit.id}, which may have been waiting for xAI`
+    : sent.length || maybe.length ? `Ran out of time in ${culprit.id}` : `Ran out of time in ${culprit.id}, before anything was sent to xAI`;
+  return { title, explanation: `The run's deadline (--timeout) was reached: ${what}${local ? ", a local check" : ""}. ${toXai}` };
 }

@@ -239,17 +239,22 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const trace: RequestTrace = {};
     let headersAt: number | undefined;
     let res: Dispatcher.ResponseData | undefined;
+    // undici may sit in a TLS handshake well past the abort; the caller's deadline must not wait.
+    const abandoned = new Promise<never>((_, reject) => ac.signal.addEventListener("abort", () => reject(ac.signal.reason), { once: true }));
     try {
       if (ac.signal.aborted) throw ac.signal.reason;
-      res = await traced(trace, () =>
-        undiciRequest(url, {
-          dispatcher,
-          method: req.method,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          signal: ac.signal,
-        }),
-      );
+      res = await Promise.race([
+        traced(trace, () =>
+          undiciRequest(url, {
+            dispatcher,
+            method: req.method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+            signal: ac.signal,
+          }),
+        ),
+        abandoned,
+      ]);
       headersAt = performance.now();
       const { buf, truncated } = await readCapped(res.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const end = performance.now();
