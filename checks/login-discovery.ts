@@ -3,11 +3,15 @@ import type { EndpointsData } from "./net-endpoints.js";
 import type { IssuerData } from "./net-issuer.js";
 import { parseDiscovery } from "../src/xai/oauth.js";
 import { validateEndpoint } from "../src/xai/endpoints.js";
+import { retryAfterSeconds } from "../src/net/http.js";
+import { retryAfterText } from "./support.js";
 
 export interface DiscoveryData {
   /** Absent when discovery failed: login.refresh then uses the stored endpoint, as Hermes does. */
   tokenEndpoint?: string;
   userinfoEndpoint?: string;
+  /** Why discovery failed, for login.refresh when it has no stored endpoint to fall back on. */
+  failure?: { code: "rate_limited" | "upstream_unavailable"; httpStatus: number; retryAfterSec?: number };
 }
 
 /** OIDC discovery: the token endpoint, checked the way Hermes checks it (https on x.ai). */
@@ -24,12 +28,14 @@ export const loginDiscovery: DoctorCheck<DiscoveryData> = {
     if (!d?.tokenEndpoint) {
       // Not fatal here: Hermes refreshes with the token endpoint stored at login and only needs
       // discovery without one (login.refresh decides). Hermes' words: "xAI OIDC discovery returned status N."
+      const retryAfterSec = res.status === 429 ? retryAfterSeconds(res) : undefined;
+      const failure = { code: res.status === 429 ? "rate_limited" as const : "upstream_unavailable" as const, httpStatus: res.status, ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) };
       return {
         status: "warn",
         code: "discovery_failed",
-        summary: res.status === 200 ? "the discovery document has no token_endpoint (not xAI's OIDC answer?)" : `xAI OIDC discovery returned status ${res.status}`,
-        details: { httpStatus: res.status },
-        data: {},
+        summary: res.status === 200 ? "the discovery document has no token_endpoint (not xAI's OIDC answer?)" : `xAI OIDC discovery returned status ${res.status}${retryAfterText(retryAfterSec)}`,
+        details: { httpStatus: res.status, ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) },
+        data: { failure },
       };
     }
     const overridden = endpoints.issuerOverridden;

@@ -68,7 +68,7 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
     if (options.readOnly) return notRefreshed(ctx, cred, decision.expired, left);
 
     const tokenEndpoint = chooseTokenEndpoint(ctx, cred);
-    if (!tokenEndpoint.ok) return { status: "fail", code: tokenEndpoint.code, summary: tokenEndpoint.message };
+    if (!tokenEndpoint.ok) return { status: "fail", code: tokenEndpoint.code, summary: tokenEndpoint.message, ...(tokenEndpoint.details ? { details: tokenEndpoint.details } : {}) };
 
     try {
       const lockWait = Math.max(0, Math.min(XAI_REFRESH_LOCK_TIMEOUT_MS, ctx.deadline - ctx.services.now() - MIN_REFRESH_MS));
@@ -117,16 +117,21 @@ function notRefreshed(ctx: DoctorContext, cred: CredentialData, expired: boolean
  * Hermes uses the stored discovery token_endpoint, else fresh discovery (so a discovery outage
  * does not stop a refresh when one is stored); an issuer override always uses its own discovery.
  */
-function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: true; url: string } | { ok: false; code: string; message: string } {
+function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: true; url: string } | { ok: false; code: string; message: string; details?: Record<string, unknown> } {
   const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
-  const discovered = ctx.data<DiscoveryData>("login.discovery")!.tokenEndpoint;
+  const { tokenEndpoint: discovered, failure } = ctx.data<DiscoveryData>("login.discovery")!;
   if (!endpoints.issuerOverridden && cred.tokenEndpoint) {
     const v = validateEndpoint(cred.tokenEndpoint, { overridden: false, field: "token_endpoint" });
     return v.ok ? { ok: true, url: cred.tokenEndpoint } : { ok: false, code: "discovery_invalid", message: v.message };
   }
-  return discovered
-    ? { ok: true, url: discovered }
-    : { ok: false, code: "upstream_unavailable", message: "no token endpoint: none is stored and OIDC discovery failed (see login.discovery)" };
+  if (discovered) return { ok: true, url: discovered };
+  // The discovery answer decides the verdict: a 429 is xAI rate limiting, anything else upstream trouble.
+  return {
+    ok: false,
+    code: failure?.code ?? "upstream_unavailable",
+    message: `no token endpoint: none is stored and OIDC discovery failed${failure ? ` with HTTP ${failure.httpStatus}` : ""} (see login.discovery)`,
+    ...(failure ? { details: { discoveryStatus: failure.httpStatus, ...(failure.retryAfterSec !== undefined ? { retryAfterSec: failure.retryAfterSec } : {}) } } : {}),
+  };
 }
 
 async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndpoint: string, nowSec: number): Promise<CheckOutcome<RefreshData>> {

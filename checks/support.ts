@@ -1,7 +1,7 @@
 // Shared glue for the network checks: turning a transport failure or an xAI error answer
 // into a check outcome with the right finding code and fix. No check formats its own text twice.
 import type { CheckOutcome, Fix } from "../src/engine/types.js";
-import type { HttpFailure, HttpResponse } from "../src/net/http.js";
+import { retryAfterSeconds, type HttpFailure, type HttpResponse } from "../src/net/http.js";
 import { transportVerdict } from "../src/xai/http-verdicts.js";
 import type { ApiErrorClass, SignatureVerdict } from "../src/xai/signatures.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
@@ -38,12 +38,14 @@ const OAUTH_PATH: Partial<Record<SignatureVerdict, string>> = {
 export function apiErrorOutcome(res: HttpResponse, cls: ApiErrorClass, what: string): CheckOutcome<never> {
   const code = OAUTH_PATH[cls.verdict] ?? cls.verdict;
   const fixes: Fix[] = cls.reloginHelps ? [RELOGIN] : [];
+  const retryAfter = retryAfterSeconds(res);
   return {
     status: "fail",
     code,
-    summary: `${what}: HTTP ${res.status}${cls.xaiCode ? ` ${cls.xaiCode}` : ""} — ${cls.meaning}`,
+    summary: `${what}: HTTP ${res.status}${cls.xaiCode ? ` ${cls.xaiCode}` : ""} — ${cls.meaning}${retryAfterText(retryAfter)}`,
     details: {
       httpStatus: res.status,
+      ...(retryAfter !== undefined ? { retryAfterSec: retryAfter } : {}),
       ...(cls.xaiCode ? { xaiCode: cls.xaiCode } : {}),
       ...(cls.message ? { xaiMessage: cls.message } : {}),
       signature: cls.signatureId,
@@ -53,6 +55,11 @@ export function apiErrorOutcome(res: HttpResponse, cls: ApiErrorClass, what: str
     },
     ...(fixes.length ? { fixes } : {}),
   };
+}
+
+/** " (xAI asks to retry after 2 min)" when the answer carried Retry-After; else "". */
+export function retryAfterText(sec: number | undefined): string {
+  return sec === undefined ? "" : ` (xAI asks to retry after ${formatSeconds(sec)}: Retry-After)`;
 }
 
 /** Short human duration for clock skew and such. */

@@ -98,3 +98,87 @@ describe("--only runs", () => {
     expect(diagnose({ records: failed, deadlineHit: false, only: ["net.api"] }).verdict.code).toBe("network_unreachable");
   });
 });
+
+describe("diagnose: timed_out names what ran out of time (defect 4)", () => {
+  const withDetails = (r: RunRecord, details: Record<string, unknown>, summary = r.summary): RunRecord => ({ ...r, details, summary });
+
+  it("a deadline during the local checks of an --offline run does not blame xAI", () => {
+    const records = [
+      rec("store.home", "store", "pass"), rec("store.file", "store", "pass"),
+      { ...rec("store.parse", "store", "error", "timeout"), summary: "stopped: the run's deadline was reached" },
+      rec("xai.state", "store", "skip", "dependency"),
+      rec("net.api", "network", "skip", "offline"),
+    ];
+    const d = diagnose({ deadlineHit: true, records });
+    expect(d.verdict).toMatchObject({ code: "timed_out", exitCode: 14, evidence: ["store.parse"] });
+    expect(d.verdict.title).toBe("Ran out of time in store.parse, before anything was sent to xAI");
+    expect(d.verdict.title).not.toMatch(/did not answer/);
+    expect(d.verdict.explanation).toMatch(/store\.parse .*did not finish, a local check\. Nothing was sent to xAI\./);
+    // store.parse never finished: the store is not "ok"; the network never ran.
+    expect(d.facets).toMatchObject({ store: "not_checked", network: "not_checked", login: "unknown" });
+  });
+
+  it("checks never started because of the deadline name the first of them", () => {
+    const d = diagnose({ deadlineHit: true, records: [rec("store.home", "store", "pass"), rec("store.file", "store", "skip", "deadline"), rec("store.parse", "store", "skip", "dependency")] });
+    expect(d.verdict.code).toBe("timed_out");
+    expect(d.verdict.evidence).toEqual(["store.file"]);
+    expect(d.verdict.title).toBe("Ran out of time in store.file, before anything was sent to xAI");
+    expect(d.verdict.explanation).toMatch(/store\.file .*was not even started/);
+    expect(d.facets.store).toBe("not_checked");
+  });
+
+  it("a request that got no answer blames xAI and says which request", () => {
+    const records = [
+      ...localOk,
+      withDetails(rec("net.issuer", "network", "pass"), { httpStatus: 200 }),
+      withDetails(rec("net.api", "network", "fail", "timed_out"), { transport: "headers_timeout", timings: { tcpMs: 1, totalMs: 900 } }, "cannot reach 127.0.0.1:1234: no response headers"),
+    ];
+    const d = diagnose({ deadlineHit: false, records });
+    expect(d.verdict.title).toBe("xAI did not answer in time (net.api)");
+    expect(d.verdict.explanation).toMatch(/net\.api .*sent its request and got no answer.*Requests had been sent to xAI \(net\.issuer, net\.api\)\./);
+    expect(d.verdict.fixes).toEqual(VERDICTS.timed_out.fixes);
+  });
+
+  it("a deadline before the TCP connection was made says nothing reached xAI", () => {
+    const records = [...localOk, withDetails(rec("net.api", "network", "fail", "timed_out"), { transport: "timeout", timings: { totalMs: 900 } })];
+    const d = diagnose({ deadlineHit: true, records });
+    expect(d.verdict.title).toBe("Ran out of time in net.api, before anything was sent to xAI");
+  });
+
+  it("a local check cut after xAI had answered other requests says so", () => {
+    const records = [rec("store.home", "store", "pass"), withDetails(rec("net.api", "network", "pass"), { httpStatus: 401 }), rec("token.forks", "token", "error", "timeout")];
+    const d = diagnose({ deadlineHit: true, records });
+    expect(d.verdict.title).toBe("Ran out of time in token.forks");
+    expect(d.verdict.explanation).toMatch(/Requests had been sent to xAI \(net\.api\)/);
+  });
+});
+
+describe("computeFacets: every facet from the checks that really ran (defect 4)", () => {
+  it("a network-layer finding from a login check leaves network failed, not ok", () => {
+    const d = diagnose({ deadlineHit: false, records: [...localOk, rec("net.issuer", "network", "pass"), rec("net.api", "network", "pass"), rec("login.refresh", "login", "fail", "network_unreachable")] });
+    expect(d.verdict.code).toBe("network_unreachable");
+    expect(d.facets.network).toBe("failed");
+  });
+
+  it("a TLS failure on the inference request leaves network failed", () => {
+    const d = diagnose({ deadlineHit: false, records: [...localOk, rec("net.api", "network", "pass"), rec("entitlement.inference", "entitlement", "fail", "tls_untrusted")] });
+    expect(d.facets.network).toBe("failed");
+  });
+
+  it("a network check cut by the deadline or left out with --skip leaves network not_checked", () => {
+    const cut = diagnose({ deadlineHit: true, records: [...localOk, rec("net.api", "network", "pass"), rec("net.issuer", "network", "skip", "deadline")] });
+    expect(cut.facets.network).toBe("not_checked");
+    const skipped = diagnose({ deadlineHit: false, records: [...localOk, rec("net.api", "network", "pass"), rec("net.issuer", "network", "skip", "not_selected")] });
+    expect(skipped.facets.network).toBe("not_checked");
+  });
+
+  it("a store finding made under the lock by login.refresh leaves store failed", () => {
+    const d = diagnose({ deadlineHit: false, records: [...localOk, rec("net.api", "network", "pass"), rec("login.refresh", "login", "fail", "store_corrupt")] });
+    expect(d.facets.store).toBe("failed");
+  });
+
+  it("skips that do not apply here (Windows modes, no API key) keep a layer ok", () => {
+    const d = diagnose({ deadlineHit: false, records: [...localOk, rec("store.permissions", "store", "skip", "not_applicable"), rec("net.api", "network", "pass"), rec("entitlement.inference", "entitlement", "pass"), rec("apikey.probe", "entitlement", "skip", "no_api_key")] });
+    expect(d.facets).toMatchObject({ store: "ok", network: "ok", entitlement: "ok" });
+  });
+});

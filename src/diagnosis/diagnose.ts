@@ -59,10 +59,27 @@ function verdictOf(record: RunRecord): VerdictCode | undefined {
   return record.code ? ALIASES[record.code] : undefined;
 }
 
-function layerFacet(records: RunRecord[], layer: string): LayerFacet {
-  const ran = records.filter((r) => r.layer === layer && r.status !== "skip");
-  if (ran.length === 0) return "not_checked";
-  if (ran.some((r) => r.status === "fail" || r.status === "error")) return "failed";
+/** Runner codes for a check the deadline (or its own budget) cut: it proves nothing either way. */
+const CUT: ReadonlySet<string> = new Set(["deadline", "timeout"]);
+/** Skips that leave a layer unproven: cut by the deadline, left out with --skip, or blocked by a dependency. */
+const UNPROVEN_SKIPS: ReadonlySet<string> = new Set(["deadline", "not_selected", "dependency"]);
+/** Findings that are a fact about the network path, whichever layer's check made them. */
+const NETWORK_FINDINGS: ReadonlySet<string> = new Set(["network_unreachable", "tls_untrusted", "clock_skew"]);
+/** Findings that are a fact about the auth store, whichever layer's check made them. */
+const STORE_FINDINGS: ReadonlySet<string> = new Set(["not_logged_in", "store_unreadable", "store_corrupt", "state_invalid"]);
+
+const failed = (r: RunRecord) => r.status === "fail" || r.status === "error";
+
+/**
+ * A layer is "ok" only when every one of its checks ran and passed: a check cut by the deadline,
+ * skipped with --skip or blocked by a dependency leaves it not_checked, never ok. A finding about
+ * this layer from a check of another layer (a transport failure in login.refresh) counts too.
+ */
+function layerFacet(records: RunRecord[], layer: string, findings: ReadonlySet<string>): LayerFacet {
+  const mine = records.filter((r) => r.layer === layer);
+  const ran = mine.filter((r) => r.status !== "skip" && !CUT.has(r.code ?? ""));
+  if (ran.some(failed) || records.some((r) => failed(r) && findings.has(r.code ?? ""))) return "failed";
+  if (ran.length === 0 || mine.some((r) => CUT.has(r.code ?? "") || (r.status === "skip" && UNPROVEN_SKIPS.has(r.code ?? "")))) return "not_checked";
   return ran.some((r) => r.status === "warn") ? "warn" : "ok";
 }
 
@@ -80,7 +97,7 @@ export function computeFacets(records: RunRecord[]): Facets {
   if (inference?.status === "pass") entitlement = "ok";
   else if (failedCodes.some((c) => ENTITLEMENT_DENIED.has(c))) entitlement = "denied";
 
-  return { store: layerFacet(records, "store"), login, entitlement, network: layerFacet(records, NETWORK_LAYER) };
+  return { store: layerFacet(records, "store", STORE_FINDINGS), login, entitlement, network: layerFacet(records, NETWORK_LAYER, NETWORK_FINDINGS) };
 }
 
 export interface DiagnoseInput {
@@ -113,7 +130,7 @@ export function diagnose({ records, deadlineHit, only }: DiagnoseInput): Diagnos
     evidence = [INFERENCE];
   } else if (deadlineHit) {
     code = "timed_out";
-    evidence = records.filter((r) => r.code === "deadline" || r.code === "timeout").map((r) => r.id);
+    evidence = records.filter((r) => CUT.has(r.code ?? "")).map((r) => r.id);
   } else if (!records.some((r) => !LOCAL_LAYERS.has(r.layer) && r.status !== "skip")
     && !records.some((r) => r.status === "error" || r.status === "fail")) {
     code = "local_ok";
@@ -150,13 +167,14 @@ export function diagnose({ records, deadlineHit, only }: DiagnoseInput): Diagnos
 
   const info = VERDICTS[code];
   const line = facts ? accountLine(facts) : undefined;
+  const text = code === "timed_out" ? timedOutText(records, decisive ?? records.find((r) => evidence.includes(r.id))) : { title: info.title, explanation: explanation ?? info.explanation + because };
   return {
     facets,
     verdict: {
       code,
       severity: info.severity,
-      title: info.title,
-      explanation: explanation ?? info.explanation + because,
+      title: text.title,
+      explanation: text.explanation,
       evidence,
       fixes: withRailHint(code, records, fixes ?? info.fixes),
       exitCode: info.exitCode,
@@ -173,4 +191,50 @@ function withRailHint(code: VerdictCode, records: RunRecord[], fixes: Fix[]): Fi
     return [{ text: "Your XAI_API_KEY works: switch Hermes to the API-key provider by setting `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)" }, ...fixes.filter((f) => f !== API_KEY_PATH)];
   }
   return fixes;
+}
+
+/** Transport failures after which the request had (or may have) reached the server. */
+const SENT_KINDS: ReadonlySet<string> = new Set(["headers_timeout", "body_timeout"]);
+const MAYBE_SENT_KINDS: ReadonlySet<string> = new Set(["timeout", "aborted", "reset"]);
+
+/**
+ * Did this check put a request in front of xAI? An HTTP status proves it, and so does a timeout
+ * waiting for headers or body; a cut after the connection was claimed by the request (timings
+ * only count a connection once the request's headers went out on it) means it was sent too.
+ * A network check the runner had to abandon may or may not have sent one.
+ */
+function reachedXai(r: RunRecord): "yes" | "maybe" | "no" {
+  if (LOCAL_LAYERS.has(r.layer) || r.status === "skip") return "no";
+  const d = r.details ?? {};
+  if (typeof d.httpStatus === "number" || d.refreshed === true) return "yes";
+  const kind = typeof d.transport === "string" ? d.transport : undefined;
+  if (kind && SENT_KINDS.has(kind)) return "yes";
+  const timings = d.timings as { tcpMs?: unknown } | undefined;
+  if (kind && MAYBE_SENT_KINDS.has(kind)) return typeof timings?.tcpMs === "number" ? "yes" : "no";
+  return r.code === "timeout" ? "maybe" : "no";
+}
+
+/**
+ * timed_out says what really ran out of time: which check, and whether anything had been sent to
+ * xAI. One catalogue entry, one fix; only the words are derived from the records.
+ */
+function timedOutText(records: RunRecord[], culprit: RunRecord | undefined): { title: string; explanation: string } {
+  const sent = records.filter((r) => reachedXai(r) === "yes").map((r) => r.id);
+  const maybe = records.filter((r) => reachedXai(r) === "maybe").map((r) => r.id);
+  const toXai = [
+    sent.length ? `Requests had been sent to xAI (${sent.join(", ")}).` : maybe.length ? "" : "Nothing was sent to xAI.",
+    maybe.length ? `Cut off before they reported, these may have sent a request to xAI: ${maybe.join(", ")}.` : "",
+  ].filter(Boolean).join(" ");
+  if (!culprit) return { title: VERDICTS.timed_out.title, explanation: `${VERDICTS.timed_out.explanation} ${toXai}` };
+  const where = `${culprit.id} (${culprit.title})`;
+  const reached = reachedXai(culprit);
+  if (reached === "yes") {
+    return { title: `xAI did not answer in time (${culprit.id})`, explanation: `${where} sent its request and got no answer before the deadline: ${culprit.summary}. ${toXai}` };
+  }
+  const local = LOCAL_LAYERS.has(culprit.layer);
+  const what = culprit.code === "deadline" ? `${where} was not even started` : `${where} did not finish`;
+  const title = reached === "maybe"
+    ? `Ran out of time in ${culprit.id}, which may have been waiting for xAI`
+    : sent.length || maybe.length ? `Ran out of time in ${culprit.id}` : `Ran out of time in ${culprit.id}, before anything was sent to xAI`;
+  return { title, explanation: `The run's deadline (--timeout) was reached: ${what}${local ? ", a local check" : ""}. ${toXai}` };
 }

@@ -150,8 +150,10 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
     fixes: [{ text: "Retry in a minute; if it persists, check https://status.x.ai or test another model with --model" }],
   },
   timed_out: {
-    severity: "error", exitCode: EXIT.upstream, title: "xAI did not answer in time",
-    explanation: "A request to xAI hung past its deadline.",
+    // diagnose.ts derives the title from the records: which check ran out of time, and whether
+    // anything was sent to xAI (an offline run that hits --timeout must not blame xAI).
+    severity: "error", exitCode: EXIT.upstream, title: "The run ran out of time",
+    explanation: "A check did not finish before its deadline or the run's --timeout.",
     fixes: [{ text: "Retry, or give the run more time with --timeout <ms>; check https://status.x.ai" }],
   },
   selected_ok: {

@@ -142,6 +142,19 @@ async function readCapped(body: Dispatcher.ResponseData["body"], cap: number): P
   return { buf: Buffer.concat(chunks), truncated: false };
 }
 
+/**
+ * Retry-After in whole seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date, the latter taken
+ * relative to the answer's Date header, else our clock). Undefined when absent or unparsable.
+ */
+export function retryAfterSeconds(res: Pick<HttpResponse, "headers" | "date">, nowMs: number = Date.now()): number | undefined {
+  const raw = res.headers["retry-after"]?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const at = Date.parse(raw);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.round((at - (res.date?.getTime() ?? nowMs)) / 1000));
+}
+
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   let proxyEnv: ProxyEnv;
   try {
@@ -224,17 +237,22 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const trace: RequestTrace = {};
     let headersAt: number | undefined;
     let res: Dispatcher.ResponseData | undefined;
+    // undici may sit in a TLS handshake well past the abort; the caller's deadline must not wait.
+    const abandoned = new Promise<never>((_, reject) => ac.signal.addEventListener("abort", () => reject(ac.signal.reason), { once: true }));
     try {
       if (ac.signal.aborted) throw ac.signal.reason;
-      res = await traced(trace, () =>
-        undiciRequest(url, {
-          dispatcher,
-          method: req.method,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          signal: ac.signal,
-        }),
-      );
+      res = await Promise.race([
+        traced(trace, () =>
+          undiciRequest(url, {
+            dispatcher,
+            method: req.method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+            signal: ac.signal,
+          }),
+        ),
+        abandoned,
+      ]);
       headersAt = performance.now();
       const { buf, truncated } = await readCapped(res.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY);
       const end = performance.now();
