@@ -25,7 +25,7 @@ export class AtomicWriteError extends Error {
 
 // The real file a path points at. Like Python's os.path.realpath (non-strict), a dangling link
 // still resolves to where its target would be, so a new file is created there.
-async function resolveTarget(target: string): Promise<string> {
+export async function resolveTarget(target: string): Promise<string> {
   let current = path.resolve(target);
   for (let hops = 0; hops < 40; hops++) {
     let st;
