@@ -1,5 +1,5 @@
 // Spawns the built CLI exactly as a user would (node dist/src/cli/main.js ...).
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -18,15 +18,20 @@ export interface CliRun {
  * developer's own HERMES_HOME, proxies or CI variables never leak into a test.
  */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+  return startCli(args, opts).done;
+}
+
+/** Like runCli, but hands back the child too, for tests that signal or kill it mid-run. */
+export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliRun> } {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: opts.env?.HOME ?? "/nonexistent-home" };
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
   const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const done = new Promise<CliRun>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const killer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
     child.on("error", reject);
     child.on("close", (code) => {
@@ -34,6 +39,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
       resolve({ code, stdout, stderr, durationMs: Date.now() - t0 });
     });
   });
+  return { child, done };
 }
 
 /** Parses --json output, failing loudly with the raw text when it is not JSON. */
