@@ -1,6 +1,7 @@
 // The local checks, in report order (each one's dependencies come before it).
 import type { DoctorCheck } from "./context.js";
 import { storeHome } from "./store-home.js";
+import { storeRecover } from "./store-recover.js";
 import { storeFile } from "./store-file.js";
 import { storeParse } from "./store-parse.js";
 import { storePermissions } from "./store-permissions.js";
@@ -15,6 +16,7 @@ import { tokenForks } from "./token-forks.js";
 
 export const localChecks: readonly DoctorCheck<any>[] = [
   storeHome,
+  storeRecover,
   storeFile,
   storeParse,
   storePermissions,
@@ -29,6 +31,6 @@ export const localChecks: readonly DoctorCheck<any>[] = [
 ];
 
 export {
-  storeHome, storeFile, storeParse, storePermissions, xaiState, xaiCredential,
+  storeHome, storeRecover, storeFile, storeParse, storePermissions, xaiState, xaiCredential,
   configProvider, configRoute, configModel, tokenClaims, tokenExpiry, tokenForks,
 };

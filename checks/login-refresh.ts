@@ -2,8 +2,8 @@
 // a fresh token is left alone (unless --refresh); a due or expired one is refreshed exactly
 // as Hermes would — under Hermes' auth.lock, re-reading the store first, adopting a pair another
 // process already rotated, then writing atomically. --read-only and CI never refresh or write.
-// Facts: shared/reference/hermes-auth-store-and-xai-oauth.md §2 and §4 (hermes_cli/auth_xai.py,
-// agent/credential_pool.py).
+// Facts: NousResearch/hermes-agent hermes_cli/auth_xai.py @ 05451959f1b51d91eae2c9d9ff9aa1baba03e76d
+// and agent/credential_pool.py @ 0056d6341264483d080f5a0475ab8c44de187bfc.
 import type { CheckOutcome } from "../src/engine/types.js";
 import type { DoctorCheck, DoctorContext } from "./context.js";
 import type { CredentialData } from "../src/hermes/credentials.js";
@@ -13,11 +13,13 @@ import type { ClockData } from "./net-clock.js";
 import { jwtExp } from "../src/xai/jwt.js";
 import { humanRemaining, refreshDecision } from "../src/xai/refresh-policy.js";
 import { validateEndpoint } from "../src/xai/endpoints.js";
-import { parseTokenResponse, refreshGrant } from "../src/xai/oauth.js";
-import { classifyRefreshResponse } from "../src/xai/signatures.js";
-import { AuthLockTimeoutError, AuthLockUnavailableError, XAI_REFRESH_LOCK_TIMEOUT_MS, withAuthLock } from "../src/hermes/lock.js";
+import { parseTokenResponse, refreshGrant, type TokenResponse } from "../src/xai/oauth.js";
+import type { HttpFailure, HttpResponse } from "../src/net/http.js";
+import { classifyRefreshResponse, type ApiErrorClass } from "../src/xai/signatures.js";
+import { AuthLockTimeoutError, AuthLockUnavailableError, XAI_REFRESH_LOCK_TIMEOUT_MS, withAuthLock, type LockHolder } from "../src/hermes/lock.js";
 import { parseStoreText, readStoreFile, secretValuesIn } from "../src/hermes/auth-store.js";
-import { writeFileAtomic } from "../src/hermes/atomic-write.js";
+import { prepareAtomicWrite, type PreparedWrite } from "../src/hermes/atomic-write.js";
+import { criticalSection } from "../src/engine/critical.js";
 import { applyRotation, currentPair, isLocated, locateRefreshToken } from "../src/hermes/rotation.js";
 import { apiErrorOutcome, transportOutcome } from "./support.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
@@ -72,8 +74,8 @@ export const loginRefresh: DoctorCheck<RefreshData> = {
 
     try {
       const lockWait = Math.max(0, Math.min(XAI_REFRESH_LOCK_TIMEOUT_MS, ctx.deadline - ctx.services.now() - MIN_REFRESH_MS));
-      return await withAuthLock(cred.storePath, { timeoutMs: lockWait, env: ctx.services.env, signal: ctx.signal }, () =>
-        refreshLocked(ctx, cred, tokenEndpoint.url, nowSec));
+      return await withAuthLock(cred.storePath, { timeoutMs: lockWait, env: ctx.services.env, signal: ctx.signal }, (lock) =>
+        refreshLocked(ctx, cred, tokenEndpoint.url, nowSec, lock.holder));
     } catch (err) {
       if (err instanceof AuthLockTimeoutError || err instanceof AuthLockUnavailableError) {
         const usable = cred.accessToken && !decision.expired;
@@ -134,7 +136,15 @@ function chooseTokenEndpoint(ctx: DoctorContext, cred: CredentialData): { ok: tr
   };
 }
 
-async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndpoint: string, nowSec: number): Promise<CheckOutcome<RefreshData>> {
+/** What came of the refresh request, decided inside the critical section. */
+type Answer =
+  | { kind: "transport"; res: HttpFailure }
+  | { kind: "refused"; res: HttpResponse; cls: ApiErrorClass }
+  | { kind: "no_token"; res: HttpResponse }
+  | { kind: "saved"; tokens: TokenResponse; places: string[] }
+  | { kind: "write_failed"; tokens: TokenResponse; err: unknown };
+
+async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndpoint: string, nowSec: number, lockHolder: LockHolder): Promise<CheckOutcome<RefreshData>> {
   const { secrets } = ctx.services;
   // Re-read under the lock: another process may have rotated the grant since we looked.
   const read = await readStoreFile(cred.storePath);
@@ -174,39 +184,59 @@ async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndp
       fixes: [{ text: "Allow more time", command: "hermes-doctor xai --timeout 30000" }],
     };
   }
+  // Everything that does not need the answer happens before the request: the HTTP client, where
+  // the store really is and which mode it keeps. From the request on, the single-use token may be
+  // spent, so that stretch is a critical section (a signal or the runner's hard stop waits for it)
+  // and the answer's first stop is the fsynced temp file: nothing else runs before it is saved.
   const http = await ctx.services.http();
-  const res = await refreshGrant(http, tokenEndpoint, refreshToken, ctx.signal);
-  if (!res.ok) {
-    const out = transportOutcome(res, "token refresh failed");
-    const sent = ["headers_timeout", "body_timeout", "timeout", "aborted", "reset"].includes(res.failure.kind);
+  let prepared: PreparedWrite;
+  try {
+    prepared = await prepareAtomicWrite(cred.storePath);
+  } catch (err) {
+    return { status: "error", code: "store_write_failed", summary: `not refreshed: auth.json could not be prepared for writing (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const saved = await criticalSection(async (): Promise<Answer> => {
+    const res = await refreshGrant(http, tokenEndpoint, refreshToken, ctx.signal);
+    if (!res.ok) return { kind: "transport", res };
+    const cls = classifyRefreshResponse(res.status, res.text);
+    if (cls) return { kind: "refused", res, cls };
+    const tokens = parseTokenResponse(res.json);
+    if (!tokens) return { kind: "no_token", res };
+    const places = applyRotation(store, refreshToken, tokens, ctx.services.now());
+    try {
+      await prepared.write(JSON.stringify(store, null, 2));
+      return { kind: "saved", tokens, places };
+    } catch (err) {
+      return { kind: "write_failed", tokens, err };
+    }
+  });
+  if (saved.kind === "transport") {
+    const out = transportOutcome(saved.res, "token refresh failed");
+    const sent = ["headers_timeout", "body_timeout", "timeout", "aborted", "reset"].includes(saved.res.failure.kind);
     return sent
       ? { ...out, summary: `${out.summary}; the request may have reached xAI, in which case the stored refresh token is now spent (sign in again if Hermes then fails)` }
       : out;
   }
-  const cls = classifyRefreshResponse(res.status, res.text);
-  if (cls) return apiErrorOutcome(res, cls, "token refresh refused");
-  const tokens = parseTokenResponse(res.json);
-  if (!tokens) return { status: "fail", code: "upstream_unavailable", summary: `token refresh answered HTTP ${res.status} without an access token`, details: { httpStatus: res.status } };
+  if (saved.kind === "refused") return apiErrorOutcome(saved.res, saved.cls, "token refresh refused");
+  if (saved.kind === "no_token") return { status: "fail", code: "upstream_unavailable", summary: `token refresh answered HTTP ${saved.res.status} without an access token`, details: { httpStatus: saved.res.status } };
+  const { tokens } = saved;
   secrets.add(tokens.access_token);
   secrets.add(tokens.refresh_token);
   secrets.add(tokens.id_token);
-
-  const places = applyRotation(store, refreshToken, tokens, ctx.services.now());
-  try {
-    await writeFileAtomic(cred.storePath, JSON.stringify(store, null, 2));
-  } catch (err) {
+  if (saved.kind === "write_failed") {
     // The old refresh token is already dead: say so plainly, this login is now lost.
     return {
       status: "error",
       code: "store_write_failed",
-      summary: `refreshed, but saving the rotated token failed (${err instanceof Error ? err.message : String(err)}); the old refresh token is spent`,
+      summary: `refreshed, but saving the rotated token failed (${saved.err instanceof Error ? saved.err.message : String(saved.err)}); the old refresh token is spent`,
       fixes: [{ text: "Sign in again", command: RELOGIN_COMMAND }],
     };
   }
+  const { places } = saved;
   return {
     status: "pass",
     summary: `refreshed; the rotated refresh token was saved (${places.join(", ")})`,
-    details: { refreshed: true, updated: places, rotated: tokens.refresh_token !== undefined && tokens.refresh_token !== refreshToken },
+    details: { refreshed: true, updated: places, rotated: tokens.refresh_token !== undefined && tokens.refresh_token !== refreshToken, lock: lockHolder },
     data: { accessToken: tokens.access_token, refreshed: true },
   };
 }

@@ -49,7 +49,8 @@ export const storeFile: DoctorCheck<StoreFileData> = {
   title: "Auth store file",
   layer: "store",
   description: "auth.json exists and is readable as UTF-8 (with or without a BOM), as Hermes reads it.",
-  dependsOn: ["store.home"],
+  // store.recover first: an interrupted save it finishes changes what auth.json holds.
+  dependsOn: ["store.home", "store.recover"],
   async run(ctx) {
     const home = ctx.data<StoreHomeData>("store.home")!;
     const { userHome, platform } = ctx.services;

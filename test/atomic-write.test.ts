@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { promises as fs, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, lstatSync, readlinkSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AtomicWriteError, writeFileAtomic } from "../src/hermes/atomic-write.js";
+import { AtomicWriteError, REPLACE_RETRY_ATTEMPTS, replaceRetryDelayMs, writeFileAtomic } from "../src/hermes/atomic-write.js";
 
 const posix = process.platform !== "win32";
 let dir = "";
@@ -119,5 +119,73 @@ describe("writeFileAtomic", () => {
     await writeFileAtomic(p, "new");
     expect(readFileSync(p, "utf8")).toBe("new");
     expect(readdirSync(dir)).toEqual(["auth.json"]);
+  });
+});
+
+// Windows is not available here: the rename is a seam, and a refusal is injected with the codes
+// libuv gives winerror 5/32/33 (EACCES/EPERM, EBUSY). Hermes' rule (utils.py atomic_replace):
+// retry ~4 times with jittered backoff, then rewrite the file in place — never drop the write.
+describe("writeFileAtomic on Windows, a rename refused because another process holds the file", () => {
+  const refusing = (codes: string[]) => {
+    const calls: string[] = [];
+    const rename = async (from: string, to: string): Promise<void> => {
+      const code = codes[calls.length];
+      calls.push(code ?? "ok");
+      if (code) throw Object.assign(new Error(`rename refused (${code})`), { code });
+      await fs.rename(from, to);
+    };
+    return { calls, rename };
+  };
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => void sleeps.push(ms);
+  beforeEach(() => void (sleeps.length = 0));
+
+  it.each(["EPERM", "EACCES", "EBUSY"])("%s twice, then the rename wins: atomic, after two backoffs", async (code) => {
+    const p = path.join(dir, "auth.json");
+    writeFileSync(p, "original");
+    const r = refusing([code, code]);
+    await writeFileAtomic(p, "new", { platform: "win32", rename: r.rename, sleep });
+    expect(r.calls).toEqual([code, code, "ok"]);
+    expect(sleeps).toHaveLength(2);
+    expect(readFileSync(p, "utf8")).toBe("new");
+    expect(readdirSync(dir)).toEqual(["auth.json"]);
+  });
+
+  it("still held after every retry: the file is rewritten in place, the temp file removed", async () => {
+    const p = path.join(dir, "auth.json");
+    writeFileSync(p, "a much longer original content than the new one");
+    const r = refusing(Array(REPLACE_RETRY_ATTEMPTS + 1).fill("EBUSY"));
+    await writeFileAtomic(p, "new", { platform: "win32", rename: r.rename, sleep });
+    expect(r.calls).toHaveLength(REPLACE_RETRY_ATTEMPTS + 1);
+    expect(readFileSync(p, "utf8")).toBe("new"); // truncated to the new length
+    expect(readdirSync(dir)).toEqual(["auth.json"]);
+    // Hermes' budget: 20, 40, 80, 100 ms plus up to 50 % jitter, about 310 ms at worst.
+    expect(sleeps).toHaveLength(REPLACE_RETRY_ATTEMPTS);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(360);
+  });
+
+  it("the backoff is Hermes' jittered_backoff(attempt, 0.02, 0.1)", () => {
+    expect([1, 2, 3, 4].map((a) => replaceRetryDelayMs(a, () => 0))).toEqual([20, 40, 80, 100]);
+    expect([1, 2, 3, 4].map((a) => replaceRetryDelayMs(a, () => 1))).toEqual([30, 60, 120, 150]);
+  });
+
+  it("a different error during the retries is reported, the original left intact", async () => {
+    const p = path.join(dir, "auth.json");
+    writeFileSync(p, "original");
+    const r = refusing(["EPERM", "EIO"]);
+    const err = await writeFileAtomic(p, "new", { platform: "win32", rename: r.rename, sleep }).catch((e: unknown) => e);
+    expect((err as AtomicWriteError).code).toBe("EIO");
+    expect(readFileSync(p, "utf8")).toBe("original");
+    expect(readdirSync(dir)).toEqual(["auth.json"]);
+  });
+
+  it("not on Windows: EPERM is a plain failure (no retry)", async () => {
+    const p = path.join(dir, "auth.json");
+    writeFileSync(p, "original");
+    const r = refusing(["EPERM"]);
+    const err = await writeFileAtomic(p, "new", { platform: "linux", rename: r.rename, sleep }).catch((e: unknown) => e);
+    expect((err as AtomicWriteError).code).toBe("EPERM");
+    expect(r.calls).toEqual(["EPERM"]);
+    expect(sleeps).toHaveLength(0);
   });
 });

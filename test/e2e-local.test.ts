@@ -225,7 +225,7 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
   it("--only runs the check and its dependencies; --skip skips and explains", async () => {
     await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()) });
     const only = parseJson(await doctor(["--only", "token.expiry"]));
-    expect(only.checks.map((c: any) => c.id)).toEqual(["store.home", "store.file", "store.parse", "xai.state", "xai.credential", "token.claims", "token.expiry"]);
+    expect(only.checks.map((c: any) => c.id)).toEqual(["store.home", "store.recover", "store.file", "store.parse", "xai.state", "xai.credential", "token.claims", "token.expiry"]);
     expect(parseJson(await doctor(["--only", "token.forks"])).checks.map((c: any) => c.id)).toContain("token.forks");
     const skip = byId(parseJson(await doctor(["--skip", "store.parse"])));
     expect(skip["store.parse"]).toMatchObject({ status: "skip", summary: "skipped with --skip" });

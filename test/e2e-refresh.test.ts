@@ -9,6 +9,7 @@ import type { Sandbox } from "./helpers/home.js";
 import { doctorAgainst, loginWith, tokenRequests, useEmulatorAndSandbox } from "./helpers/emulated.js";
 import type { Emulator } from "../fixtures/emulator/server.js";
 import { xaiPoolRow } from "../fixtures/hermes-store.js";
+import { waitForFlockWaiter } from "./helpers/wait.js";
 
 const env = useEmulatorAndSandbox();
 let emulator: Emulator;
@@ -150,7 +151,8 @@ print("released", flush=True)
         holder.once("error", reject);
       });
       const doctor = doctorAgainst(emulator, sb);
-      await new Promise((r) => setTimeout(r, 800)); // the doctor is now waiting on the lock
+      // The kernel says when the doctor (its flock(1) helper) is blocked on Hermes' lock.
+      await waitForFlockWaiter(path.join(sb.hermes, "auth.lock"));
 
       // "Hermes" refreshes while holding the lock and saves the rotated pair.
       const res = await fetch(emulator.tokenEndpoint, {
@@ -178,32 +180,30 @@ print("released", flush=True)
   });
 
   it("while the doctor holds the lock, a Hermes-style non-blocking flock is refused", async () => {
-    // Make the token endpoint hang so the doctor sits inside the lock long enough to probe it.
-    const { authPath } = await loginWith(emulator, sb, "refresh_hang", { lifetimeSec: -600 });
-    // Enough time that the doctor really starts the refresh (it never starts one with < 5 s left).
-    const doctor = doctorAgainst(emulator, sb, ["--timeout", "8000"]);
+    const { authPath } = await loginWith(emulator, sb, "healthy", { lifetimeSec: -600 });
+    // The doctor sends the refresh only while it holds the lock: hold the answer, and probe then.
+    const hold = emulator.holdTokenAnswers();
+    const doctor = doctorAgainst(emulator, sb);
+    await hold.arrived;
     const probe = `
-import fcntl, sys, time
+import fcntl, sys
 fd = open(sys.argv[1], "a+")
-deadline = time.time() + 3
-while time.time() < deadline:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        time.sleep(0.05)
-    except BlockingIOError:
-        print("blocked"); sys.exit(0)
-print("never blocked")
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("acquired")
+except BlockingIOError:
+    print("blocked")
 `;
-    await new Promise((r) => setTimeout(r, 300));
-    const out = await new Promise<string>((resolve) => {
+    const tryLock = () => new Promise<string>((resolve) => {
       const p = spawn("python3", ["-c", probe, path.join(path.dirname(authPath), "auth.lock")]);
       let s = "";
       p.stdout.on("data", (d) => (s += d));
       p.on("close", () => resolve(s.trim()));
     });
-    expect(out).toBe("blocked");
+    expect(await tryLock()).toBe("blocked");
+    hold.release();
     const report = parseJson(await doctor);
-    expect(report.verdict.code).toBe("timed_out");
+    expect(report.verdict.code).toBe("healthy");
+    expect(await tryLock()).toBe("acquired"); // released when the doctor is done
   });
 });

@@ -85,7 +85,7 @@ describe("healthy", () => {
     const home = await writeHermesHome(path.join(tmp, "hermes"), { auth: xaiAuthStore(t), config: XAI_CONFIG });
     const { r, secrets } = await run({ home });
     expect(statuses(r)).toEqual({
-      "store.home": "pass", "store.file": "pass", "store.parse": "pass", "store.permissions": "pass",
+      "store.home": "pass", "store.recover": "pass", "store.file": "pass", "store.parse": "pass", "store.permissions": "pass",
       "xai.state": "pass", "xai.credential": "pass", "config.provider": "pass", "config.route": "skip", "config.model": "pass",
       "token.claims": "pass", "token.expiry": "pass", "token.forks": "pass",
     });

@@ -1,12 +1,21 @@
-// Interoperation with a REAL, separate Python process using fcntl.flock, as Hermes does.
+// Interoperation with a REAL, separate Python process using fcntl.flock, as Hermes does, for both
+// lock helpers: util-linux flock(1) (the default) and the Python fallback (HERMES_DOCTOR_PYTHON).
+// No test waits on the clock: each synchronises on a line the other process prints.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AuthLockTimeoutError, AuthLockUnavailableError, HOLDER_SCRIPT, authLockPath, withAuthLock } from "../src/hermes/lock.js";
+import { pathToFileURL } from "node:url";
+import { AuthLockTimeoutError, AuthLockUnavailableError, authLockPath, withAuthLock } from "../src/hermes/lock.js";
+import { ROOT } from "./helpers/cli.js";
 
 const hasPython = process.platform !== "win32" && spawnSync("python3", ["-c", "import fcntl"]).status === 0;
+const hasFlock = process.platform !== "win32" && spawnSync("flock", ["--version"]).status === 0;
+const HOLDERS = [
+  ...(hasFlock ? [{ holder: "flock", env: { PATH: process.env.PATH } }] : []),
+  { holder: "python", env: { PATH: process.env.PATH, HERMES_DOCTOR_PYTHON: "python3" } },
+] as const;
 
 let dir = "";
 let authJson = "";
@@ -77,12 +86,16 @@ describe("authLockPath", () => {
   });
 });
 
-describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () => {
+describe.runIf(hasPython).each(HOLDERS)("withAuthLock ($holder) against a real Python flock holder", ({ holder, env }) => {
+  it("takes the lock with the expected helper", async () => {
+    expect(await withAuthLock(authJson, { timeoutMs: 2_000, env }, async (lock) => lock.holder)).toBe(holder);
+  });
+
   it("times out (bounded) while Python holds the lock, then succeeds once it releases", async () => {
     const holder = await pythonHolder(lockFile);
     let ran = false;
     const t0 = Date.now();
-    const err = await withAuthLock(authJson, { timeoutMs: 300 }, async () => {
+    const err = await withAuthLock(authJson, { timeoutMs: 300, env }, async () => {
       ran = true;
     }).catch((e: unknown) => e);
     const waited = Date.now() - t0;
@@ -96,20 +109,22 @@ describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () 
     expect(waited).toBeLessThan(5_000);
 
     await holder.release();
-    const result = await withAuthLock(authJson, { timeoutMs: 2_000 }, async () => "done");
+    const result = await withAuthLock(authJson, { timeoutMs: 2_000, env }, async () => "done");
     expect(result).toBe("done");
   });
 
   it("waits for a holder that releases within the timeout", async () => {
     const holder = await pythonHolder(lockFile);
-    setTimeout(() => void holder.release(), 300);
-    const t0 = Date.now();
-    await withAuthLock(authJson, { timeoutMs: 5_000 }, async () => undefined);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    let released = false;
+    const waiting = withAuthLock(authJson, { timeoutMs: 10_000, env }, async () => released);
+    // Python holds the lock until release() closes its stdin: fn must not have run before this.
+    released = true;
+    await holder.release();
+    expect(await waiting).toBe(true);
   });
 
   it("while we hold it, Python's LOCK_EX|LOCK_NB gets BlockingIOError (Hermes would wait)", async () => {
-    const inside = await withAuthLock(authJson, { timeoutMs: 2_000 }, () => pythonTryLock(lockFile));
+    const inside = await withAuthLock(authJson, { timeoutMs: 2_000, env }, () => pythonTryLock(lockFile));
     expect(inside).toBe("blocked");
     // Released on return: Python gets it straight away.
     expect(await pythonTryLock(lockFile)).toBe("acquired");
@@ -128,33 +143,34 @@ describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () 
       "        break",
       "    except BlockingIOError:",
       "        tries += 1",
+      "        if tries == 1: print('waiting', flush=True)",
       "        if time.monotonic() >= deadline: raise TimeoutError('Timed out waiting for auth store lock')",
       "        time.sleep(0.05)",
       "print('acquired after', tries, flush=True)",
     ].join("\n");
     let hermes: Promise<string> | undefined;
-    await withAuthLock(authJson, { timeoutMs: 2_000 }, async () => {
+    await withAuthLock(authJson, { timeoutMs: 2_000, env }, async () => {
       const child = spawn("python3", ["-c", code, lockFile], { stdio: ["ignore", "pipe", "inherit"] });
       children.push(child);
       let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       hermes = new Promise((resolve) => child.on("close", () => resolve(out.trim())));
-      await new Promise((r) => setTimeout(r, 400));
+      // Hold the lock until the poller says it found it taken.
+      await new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => (out += d.toString()).includes("waiting") && resolve()));
     });
-    const line = await hermes!;
-    expect(line).toMatch(/^acquired after \d+$/);
-    expect(Number(line.split(" ").pop())).toBeGreaterThan(2);
+    const lines = (await hermes!).split("\n");
+    expect(lines[0]).toBe("waiting");
+    expect(lines[1]).toMatch(/^acquired after [1-9]\d*$/);
   });
 
   it("releases the lock when fn throws", async () => {
     const boom = new Error("fn failed");
-    await expect(withAuthLock(authJson, { timeoutMs: 2_000 }, async () => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(withAuthLock(authJson, { timeoutMs: 2_000, env }, async () => Promise.reject(boom))).rejects.toBe(boom);
     expect(await pythonTryLock(lockFile)).toBe("acquired");
   });
 
   it("creates the lock file at 0600, and its folder if missing", async () => {
     const nested = path.join(dir, "profiles", "work", "auth.json");
-    await withAuthLock(nested, { timeoutMs: 2_000 }, async () => undefined);
+    await withAuthLock(nested, { timeoutMs: 2_000, env }, async () => undefined);
     const lock = path.join(dir, "profiles", "work", "auth.lock");
     expect(existsSync(lock)).toBe(true);
     expect(statSync(lock).mode & 0o777).toBe(0o600);
@@ -164,7 +180,7 @@ describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () 
     const notADir = path.join(dir, "file");
     writeFileSync(notADir, "x");
     let ran = false;
-    const err = await withAuthLock(path.join(notADir, "auth.json"), { timeoutMs: 1_000 }, async () => {
+    const err = await withAuthLock(path.join(notADir, "auth.json"), { timeoutMs: 1_000, env }, async () => {
       ran = true;
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthLockUnavailableError);
@@ -179,7 +195,7 @@ describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () 
     setTimeout(() => ac.abort(), 150);
     let ran = false;
     const t0 = Date.now();
-    const err = await withAuthLock(authJson, { timeoutMs: 10_000, signal: ac.signal }, async () => {
+    const err = await withAuthLock(authJson, { timeoutMs: 10_000, env, signal: ac.signal }, async () => {
       ran = true;
     }).catch((e: unknown) => e);
     expect((err as Error).name).toBe("AbortError");
@@ -191,31 +207,45 @@ describe.runIf(hasPython)("withAuthLock against a real Python flock holder", () 
   });
 });
 
-describe.runIf(hasPython)("lock helper lifetime", () => {
+/** A Python process that blocks in LOCK_EX (no polling, no clock) and says when it gets it. */
+function pythonBlockingLock(file: string): Promise<string> {
+  const code = ["import fcntl, os, sys", "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)", "fcntl.flock(fd, fcntl.LOCK_EX)", "print('acquired', flush=True)"].join("\n");
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", ["-c", code, file], { stdio: ["ignore", "pipe", "inherit"] });
+    children.push(child);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", () => resolve(out.trim()));
+  });
+}
+
+describe.runIf(hasPython).each(HOLDERS)("lock helper lifetime ($holder)", ({ env }) => {
   it("the lock is released when the Node process that took it is killed", async () => {
-    // A separate node process takes the lock through the helper script, then gets SIGKILLed:
-    // the helper sees EOF on stdin and exits, so the kernel drops the flock.
+    // A separate node process takes the lock through the real withAuthLock (built module) and
+    // never releases it; SIGKILL must still free the lock (fd closed by the kernel, or the
+    // Python holder sees EOF on stdin and exits).
     const parentCode = `
-      const { spawn } = require("node:child_process");
-      const c = spawn("python3", ["-I", "-S", "-c", process.env.SCRIPT, process.env.LOCK, "5"], { stdio: ["pipe", "pipe", "inherit"] });
-      c.stdout.on("data", (d) => { if (String(d).includes("locked")) console.log("locked"); });
+      import(process.env.LOCK_MODULE).then(({ withAuthLock }) =>
+        withAuthLock(process.env.AUTH, { timeoutMs: 5000 }, () => { console.log("locked"); return new Promise(() => {}); }));
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ["-e", parentCode], { env: { ...process.env, SCRIPT: HOLDER_SCRIPT, LOCK: lockFile }, stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["-e", parentCode], {
+      env: { ...env, LOCK_MODULE: pathToFileURL(path.join(ROOT, "dist/src/hermes/lock.js")).href, AUTH: authJson },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     children.push(parent);
     await new Promise<void>((resolve) => parent.stdout!.on("data", (d: Buffer) => d.toString().includes("locked") && resolve()));
     expect(await pythonTryLock(lockFile)).toBe("blocked");
+    const gone = new Promise((r) => parent.once("exit", r));
     parent.kill("SIGKILL");
-    let state = "blocked";
-    for (let i = 0; i < 40 && state !== "acquired"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      state = await pythonTryLock(lockFile);
-    }
-    expect(state).toBe("acquired");
+    await gone;
+    // A blocking LOCK_EX returns as soon as the kernel has dropped the lock.
+    expect(await pythonBlockingLock(lockFile)).toBe("acquired");
   });
 });
 
-describe("withAuthLock without Python", () => {
-  it("a missing interpreter -> AuthLockUnavailableError saying nothing was written", async () => {
+describe("withAuthLock without a helper", () => {
+  it("HERMES_DOCTOR_PYTHON naming a missing interpreter -> AuthLockUnavailableError saying nothing was written", async () => {
     let ran = false;
     const err = await withAuthLock(
       authJson,
@@ -229,5 +259,13 @@ describe("withAuthLock without Python", () => {
     expect((err as Error).message).toContain("NOT written");
     expect((err as Error).message).toContain("HERMES_DOCTOR_PYTHON");
     expect(ran).toBe(false);
+  });
+
+  it.runIf(process.platform !== "win32")("neither flock(1) nor python3 on PATH -> AuthLockUnavailableError naming both", async () => {
+    const emptyBin = path.join(dir, "bin");
+    mkdirSync(emptyBin);
+    const err = await withAuthLock(authJson, { timeoutMs: 1_000, env: { PATH: emptyBin } }, async () => undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthLockUnavailableError);
+    expect((err as Error).message).toMatch(/flock\(1\) or Python 3/);
   });
 });

@@ -7,6 +7,7 @@ import { processIO, type IO } from "./io.js";
 import { runProgram } from "./program.js";
 import { EXIT } from "../diagnosis/verdicts.js";
 import { redactString } from "../report/redact.js";
+import { CRITICAL_WAIT_MS, criticalSectionsDone, inCriticalSection } from "../engine/critical.js";
 
 function toolVersion(): string {
   try {
@@ -41,9 +42,28 @@ export async function main(argv: string[], io: IO): Promise<number> {
 // dozen requests; the baseline compiler alone is plenty. Set before the first request compiles it.
 setFlagsFromString("--liftoff-only");
 
+/**
+ * SIGINT/SIGTERM exit 130/143 (128 + signal number, as a shell reports them), but never in the
+ * middle of saving a rotated refresh token: that is waited for (bounded), then we exit. A second
+ * signal while waiting exits at once.
+ */
+function installSignalHandlers(io: IO): void {
+  let stopping = false;
+  const onSignal = (code: number) => () => {
+    if (stopping || !inCriticalSection()) process.exit(code);
+    stopping = true;
+    io.stderr.write("hermes-doctor: interrupted while saving a rotated token to auth.json; finishing the save first (press Ctrl-C again to stop now)\n");
+    void criticalSectionsDone(CRITICAL_WAIT_MS).then(() => process.exit(code));
+  };
+  process.on("SIGINT", onSignal(130));
+  process.on("SIGTERM", onSignal(143));
+}
+
 const io = processIO();
+installSignalHandlers(io);
 const code = await main(process.argv.slice(2), io);
 process.exitCode = code;
 // The report is out; a handle some library left open must not keep the doctor alive. The timer is
-// unref'd, so a normal run exits at once and stdout is never cut short.
-setTimeout(() => process.exit(code), 2_000).unref();
+// unref'd, so a normal run exits at once and stdout is never cut short; a save still in progress
+// (a check the runner stopped waiting for) is let finish first.
+setTimeout(() => void criticalSectionsDone(CRITICAL_WAIT_MS).then(() => process.exit(code)), 2_000).unref();

@@ -1,4 +1,5 @@
 import type { Check, CheckContext, CheckOutcome, CheckResult, RunRecord } from "./types.js";
+import { CRITICAL_WAIT_MS, criticalSectionsDone } from "./critical.js";
 
 export interface RunOptions<S> {
   services: S;
@@ -105,10 +106,11 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
     const signal = AbortSignal.any([own.signal, runAbort.signal]);
     const timer = setTimeout(() => own.abort(timeoutReason("the check's time budget")), budget);
     let graceTimer: NodeJS.Timeout | undefined;
-    // A check that ignores its signal still cannot hold the run: after the grace we stop waiting.
+    // A check that ignores its signal still cannot hold the run: after the grace we stop waiting,
+    // unless a critical section (a token save) is running: that is waited for, bounded.
     const hardStop = new Promise<never>((_, reject) => {
       signal.addEventListener("abort", () => {
-        graceTimer = setTimeout(() => reject(signal.reason), ABORT_GRACE_MS);
+        graceTimer = setTimeout(() => void criticalSectionsDone(CRITICAL_WAIT_MS).then(() => reject(signal.reason)), ABORT_GRACE_MS);
       }, { once: true });
     });
     opts.onStart?.(check);

@@ -1,11 +1,18 @@
 // Takes the same cross-process lock Hermes takes before touching auth.json.
-// Hermes (hermes_cli/auth.py `_file_lock` / `_auth_store_lock`, reference doc §2): an exclusive
-// fcntl.flock on `auth.lock` beside auth.json (POSIX), or msvcrt.locking of byte 0 of a lock
-// file pre-filled with a space (Windows), polled every 50 ms; default timeout 15 s, 25 s on
-// the xAI refresh path. Node has no flock, so a small Python child holds the lock for us:
-// the kernel releases it when the child exits, which happens when we close its stdin or die.
+// Hermes (hermes_cli/auth.py `_file_lock` / `_auth_store_lock` @ 00067189dfecf833d4d009c2dd977ae85cf800e0):
+// an exclusive fcntl.flock on `auth.lock` beside auth.json (POSIX), or msvcrt.locking of byte 0 of a
+// lock file pre-filled with a space (Windows), polled every 50 ms; default timeout 15 s, 25 s on
+// the xAI refresh path.
+//
+// Node has no flock(2), so a helper takes it for us. First choice (POSIX): util-linux `flock(1)`
+// on a file descriptor WE opened and passed to it as fd 3. flock(2) locks belong to the open file
+// description, so when the helper exits (in milliseconds) the lock stays held through our own fd;
+// closing it releases the lock, and so does our death, even by SIGKILL (the kernel closes it).
+// Fallback (Windows, no flock(1), or HERMES_DOCTOR_PYTHON set): a Python child that holds the lock
+// until we close its stdin or die. python3 is often a version-manager shim that takes ~1 s to start.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { constants as fsc, promises as fs } from "node:fs";
 import path from "node:path";
 
 export const AUTH_LOCK_TIMEOUT_MS = 15_000;
@@ -33,7 +40,7 @@ export class AuthLockTimeoutError extends Error {
   }
 }
 
-/** The lock could not be taken at all (no Python, or the lock file cannot be opened). */
+/** The lock could not be taken at all (no helper: neither flock(1) nor Python; or the lock file cannot be opened). */
 export class AuthLockUnavailableError extends Error {
   override readonly name = "AuthLockUnavailableError";
   constructor(
@@ -44,7 +51,7 @@ export class AuthLockUnavailableError extends Error {
     super(
       reason === "no_python"
         ? `Could not take the auth store lock ${lockPath}: ${detail}. The auth store was NOT written. ` +
-            "hermes-doctor needs Python 3 to share Hermes' file lock: install python3, or set HERMES_DOCTOR_PYTHON to a Python 3 interpreter (for example Hermes' own venv python)."
+            "hermes-doctor needs util-linux flock(1) or Python 3 to share Hermes' file lock: install one of them, or set HERMES_DOCTOR_PYTHON to a Python 3 interpreter (for example Hermes' own venv python)."
         : `Could not take the auth store lock ${lockPath}: ${detail}. The auth store was NOT written.`,
     );
   }
@@ -52,8 +59,7 @@ export class AuthLockUnavailableError extends Error {
 
 // argv: lock path, timeout seconds. Mirrors _file_lock: parent mkdir, Windows pre-fill, 50 ms
 // poll, and the same max(1.0, timeout) floor (so a shorter timeout still waits 1 s). Exit 3 + "timeout" when the deadline passes.
-/** @internal Exported for tests only. */
-export const HOLDER_SCRIPT = `
+const HOLDER_SCRIPT = `
 import os, sys, time
 path = sys.argv[1]
 timeout = max(1.0, float(sys.argv[2]))
@@ -117,13 +123,94 @@ function cleanEnv(env: Record<string, string | undefined>): Record<string, strin
 // Slack over the Python-side deadline for interpreter start-up before we give up on the child.
 const STARTUP_GRACE_MS = 5_000;
 
-/** Spawns the holder and resolves once it prints "locked". */
-function acquire(lockPath: string, opts: AuthLockOptions): Promise<ChildProcess> {
+/** Which helper took the lock: util-linux flock(1), or the Python fallback. */
+export type LockHolder = "flock" | "python";
+
+interface HeldLock {
+  holder: LockHolder;
+  release(): Promise<void>;
+}
+
+const abortReason = (signal: AbortSignal | undefined): unknown => signal?.reason ?? new DOMException("The operation was aborted", "AbortError");
+
+// flock(1)'s exit status when -w runs out (-E); anything else non-zero is a failure.
+const FLOCK_TIMEOUT_EXIT = 3;
+
+/** Opens (creating at 0600, parent 0700, as _file_lock does) the lock file; a read-only fd is enough for flock(2). */
+async function openLockFile(lockPath: string): Promise<fs.FileHandle> {
+  try {
+    await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+    try {
+      return await fs.open(lockPath, fsc.O_RDWR | fsc.O_CREAT, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+      return await fs.open(lockPath, fsc.O_RDONLY);
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new AuthLockUnavailableError(lockPath, "lock_failed", `cannot open it (${e.code ?? e.message})`);
+  }
+}
+
+/**
+ * flock(1) locks our own fd (passed as its fd 3) and exits; the lock then lives on our fd.
+ * Resolves undefined when flock(1) is not installed, so the caller falls back to Python.
+ */
+async function acquireWithFlock(lockPath: string, opts: AuthLockOptions): Promise<HeldLock | undefined> {
+  const env = opts.env ?? process.env;
+  const handle = await openLockFile(lockPath);
+  const seconds = Math.max(1, opts.timeoutMs / 1000); // Hermes' max(1.0, timeout) floor
+  let ok = false;
+  try {
+    const result = await new Promise<"locked" | "missing">((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(abortReason(opts.signal));
+      const child = spawn("flock", ["--exclusive", "--wait", String(seconds), "--conflict-exit-code", String(FLOCK_TIMEOUT_EXIT), "3"], {
+        env: cleanEnv(env),
+        stdio: ["ignore", "ignore", "pipe", handle.fd],
+      });
+      let errText = "";
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(watchdog);
+        opts.signal?.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const onAbort = (): void => finish(() => {
+        child.kill("SIGKILL");
+        reject(abortReason(opts.signal));
+      });
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      const watchdog = setTimeout(() => finish(() => {
+        child.kill("SIGKILL");
+        reject(new AuthLockTimeoutError(lockPath, opts.timeoutMs));
+      }), seconds * 1000 + STARTUP_GRACE_MS);
+      child.stderr?.on("data", (d: Buffer) => (errText = (errText + d.toString("utf8")).slice(-2_000)));
+      child.on("error", (err: NodeJS.ErrnoException) => finish(() =>
+        err.code === "ENOENT" ? resolve("missing") : reject(new AuthLockUnavailableError(lockPath, "lock_failed", `cannot start flock (${err.code ?? err.message})`))));
+      child.on("close", (code) => finish(() => {
+        if (code === 0) resolve("locked");
+        else if (code === FLOCK_TIMEOUT_EXIT) reject(new AuthLockTimeoutError(lockPath, opts.timeoutMs));
+        else reject(new AuthLockUnavailableError(lockPath, "lock_failed", `flock exited with code ${code}${errText.trim() ? `: ${errText.trim().split("\n").pop()}` : ""}`));
+      }));
+    });
+    if (result === "missing") return undefined;
+    ok = true;
+    return { holder: "flock", release: () => handle.close() };
+  } finally {
+    // Closing the fd also drops a lock flock(1) took just before we killed it.
+    if (!ok) await handle.close().catch(() => undefined);
+  }
+}
+
+/** Spawns the Python holder and resolves once it prints "locked". */
+function acquireWithPython(lockPath: string, opts: AuthLockOptions): Promise<ChildProcess> {
   const env = opts.env ?? process.env;
   const python = env.HERMES_DOCTOR_PYTHON || defaultPython();
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
-      reject(opts.signal.reason ?? new DOMException("The operation was aborted", "AbortError"));
+      reject(abortReason(opts.signal));
       return;
     }
     let child: ChildProcess;
@@ -153,7 +240,7 @@ function acquire(lockPath: string, opts: AuthLockOptions): Promise<ChildProcess>
         resolve(child);
       }
     };
-    const onAbort = (): void => finish(opts.signal?.reason ?? new DOMException("The operation was aborted", "AbortError"));
+    const onAbort = (): void => finish(abortReason(opts.signal) as Error);
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const watchdog = setTimeout(() => finish(new AuthLockTimeoutError(lockPath, opts.timeoutMs)), Math.max(1_000, opts.timeoutMs) + STARTUP_GRACE_MS);
 
@@ -194,16 +281,32 @@ async function releaseLock(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Runs `fn` while holding Hermes' auth store lock for `authJsonPath`. The lock is released
- * when fn settles, whatever happens. Throws AuthLockTimeoutError or AuthLockUnavailableError
- * (fn not run), the signal's reason when aborted while waiting, or whatever fn throws.
+ * Takes Hermes' lock for `authJsonPath`: flock(1) first (POSIX, unless HERMES_DOCTOR_PYTHON asks
+ * for Python), else the Python holder. Throws AuthLockTimeoutError, AuthLockUnavailableError,
+ * or the signal's reason when aborted while waiting.
  */
-export async function withAuthLock<T>(authJsonPath: string, opts: AuthLockOptions, fn: () => Promise<T>): Promise<T> {
+async function acquire(authJsonPath: string, opts: AuthLockOptions): Promise<HeldLock> {
   const lockPath = authLockPath(authJsonPath);
-  const child = await acquire(lockPath, opts);
+  const env = opts.env ?? process.env;
+  if (process.platform !== "win32" && !env.HERMES_DOCTOR_PYTHON) {
+    const held = await acquireWithFlock(lockPath, opts);
+    if (held) return held;
+  }
+  const child = await acquireWithPython(lockPath, opts);
+  return { holder: "python", release: () => releaseLock(child) };
+}
+
+/**
+ * Runs `fn` while holding Hermes' auth store lock for `authJsonPath`. The lock is released
+ * when fn settles, whatever happens, and by the kernel if this process dies. `fn` learns which
+ * helper took the lock. Throws AuthLockTimeoutError or AuthLockUnavailableError (fn not run),
+ * the signal's reason when aborted while waiting, or whatever fn throws.
+ */
+export async function withAuthLock<T>(authJsonPath: string, opts: AuthLockOptions, fn: (lock: { holder: LockHolder }) => Promise<T>): Promise<T> {
+  const held = await acquire(authJsonPath, opts);
   try {
-    return await fn();
+    return await fn({ holder: held.holder });
   } finally {
-    await releaseLock(child);
+    await held.release();
   }
 }

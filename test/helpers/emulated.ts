@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { startEmulator, type AnyScenario, type Emulator, type EmulatorAccount } from "../../fixtures/emulator/server.js";
 import { writeHermesHome, xaiAuthStore, type XaiStoreOptions } from "../../fixtures/hermes-store.js";
-import { runCli, type CliRun } from "./cli.js";
+import { runCli, startCli, type CliRun } from "./cli.js";
 import { sandbox, type Sandbox } from "./home.js";
 
 export interface LoggedIn {
@@ -34,6 +34,13 @@ export async function loginWith(
 /** `hermes-doctor xai --json` against the emulator, with a clean environment. */
 export function doctorAgainst(emulator: Emulator, sb: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
   return runCli(["xai", "--json", "--home", sb.hermes, "--issuer", emulator.issuer, "--api-base", emulator.apiBase, ...args], {
+    env: { HOME: sb.userHome, ...env },
+  });
+}
+
+/** doctorAgainst, with the child process handed back (to signal or kill it mid-run). */
+export function startDoctorAgainst(emulator: Emulator, sb: Sandbox, args: string[] = [], env: Record<string, string> = {}) {
+  return startCli(["xai", "--json", "--home", sb.hermes, "--issuer", emulator.issuer, "--api-base", emulator.apiBase, ...args], {
     env: { HOME: sb.userHome, ...env },
   });
 }
