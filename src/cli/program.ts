@@ -28,6 +28,7 @@ export interface XaiFlags {
   skip?: string[];
   timeout: number;
   output?: OutputTarget[];
+  allProfiles?: boolean;
 }
 
 export interface ChecksFlags {
@@ -97,6 +98,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .option("--only <ids>", "run only these checks (comma-separated; their dependencies run too)", parseIdList)
     .option("--skip <ids>", "do not run these checks (comma-separated)", parseIdList)
     .option("--timeout <ms>", "deadline for the whole run, in milliseconds", parseTimeout, DEFAULT_TIMEOUT_MS)
+    .option("--all-profiles", "diagnose the root and every profile of the Hermes root in one run (text, json or markdown)")
     .addHelpText("after", EXIT_HELP)
     .action(async (flags: XaiFlags) => {
       if (flags.json) flags.format = "json";
