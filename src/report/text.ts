@@ -118,17 +118,29 @@ function layerLines(report: Report, p: Pen): string[] {
     status === "pass" ? c.green(s) : status === "warn" ? c.yellow(s) : status === "skip" ? c.dim(s) : c.red(s);
   const verdictFixes = report.verdict.fixes;
   const idWidth = Math.max(0, ...report.checks.map((ch) => ch.id.length));
-  // Continuation lines sit under the summary when that leaves room, else under the id.
-  const hang = 4 + idWidth + 2 <= width / 2 ? " ".repeat(4 + idWidth + 2) : "      ";
+  // Wide enough: the summary sits beside the id (continuations under it); narrow: below the id.
+  const columnar = 4 + idWidth + 2 <= width / 2;
+  const hang = columnar ? " ".repeat(4 + idWidth + 2) : "      ";
+  const passedLine = (n: number) => `${paint("pass", MARKS.pass)} ${c.dim(`${n} check${n === 1 ? "" : "s"} passed`)}`;
   const lines: string[] = [];
   for (const layer of [...new Set(report.checks.map((ch) => ch.layer))]) {
     const rows = report.checks.filter((x) => x.layer === layer);
-    lines.push("");
-    lines.push(c.bold(LAYER_TITLES[layer] ?? layer[0]!.toUpperCase() + layer.slice(1)));
+    const title = c.bold(LAYER_TITLES[layer] ?? layer[0]!.toUpperCase() + layer.slice(1));
     const passed = rows.filter((ch) => ch.status === "pass");
+    lines.push("");
+    if (!verbose && passed.length === rows.length) {
+      lines.push(`${title}  ${passedLine(passed.length)}`);
+      continue;
+    }
+    lines.push(title);
     for (const ch of rows) {
       if (ch.status === "pass" && !verbose) continue;
-      lines.push(...wrap(`${paint(ch.status, MARKS[ch.status])} ${c.dim(ch.id.padEnd(idWidth))}  ${ch.summary}`, "  ", hang));
+      const mark = paint(ch.status, MARKS[ch.status]);
+      if (columnar) {
+        lines.push(...wrap(`${mark} ${c.dim(ch.id.padEnd(idWidth))}  ${ch.summary}`, "  ", hang));
+      } else {
+        lines.push(`  ${mark} ${c.dim(ch.id)}`, ...wrap(ch.summary, hang));
+      }
       const showFixes = ch.status === "warn" || ch.status === "fail" || ch.status === "error";
       if (showFixes && !sameFixes(ch.fixes, verdictFixes)) {
         for (const fix of ch.fixes ?? []) {
@@ -140,9 +152,7 @@ function layerLines(report: Report, p: Pen): string[] {
         for (const line of detailLines(ch)) lines.push(...wrap(c.dim(line), "      ", "        "));
       }
     }
-    if (passed.length && !verbose) {
-      lines.push(`  ${paint("pass", MARKS.pass)} ${c.dim(`${passed.length} check${passed.length === 1 ? "" : "s"} passed`)}`);
-    }
+    if (passed.length && !verbose) lines.push(`  ${passedLine(passed.length)}`);
   }
   return lines;
 }
@@ -206,7 +216,7 @@ export function wrapText(text: string, width: number, first: string, next: strin
   for (const word of text.split(" ")) {
     const w = visible(word);
     if (!empty && len + 1 + w > width) {
-      lines.push(line);
+      lines.push(trimEnd(line));
       line = next + word;
       len = visible(next) + w;
       continue;
@@ -215,6 +225,11 @@ export function wrapText(text: string, width: number, first: string, next: strin
     len += (empty ? 0 : 1) + w;
     empty = false;
   }
-  lines.push(line);
+  lines.push(trimEnd(line));
   return lines;
+}
+
+/** Drops trailing spaces, also when colour codes follow them. */
+function trimEnd(line: string): string {
+  return line.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, "$1");
 }
