@@ -151,8 +151,8 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const forks = byId(parseJson(await doctor(["--profile", "work"])))["token.forks"];
     expect(forks).toMatchObject({ status: "warn", code: "grant_forked" });
     expect(forks.summary).toContain("~/.hermes/auth.json");
-    // A profile with its own, different grant is not a fork.
-    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore(tokens()) });
+    // A profile with its own grant of another account is not a fork.
+    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore({ ...tokens(), access_token: makeAccessToken({ sub: "another-account" }) }) });
     expect(byId(parseJson(await doctor(["--profile", "work"])))["token.forks"].status).toBe("pass");
   });
 
@@ -212,7 +212,7 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     expect(lines[2]).toMatch(/^✓ Nothing wrong locally .*\[local_ok\]$/);
     // Passing rows collapse to one line per layer; --verbose lists them.
     expect(run.stdout).not.toMatch(/✓ store\.parse /);
-    expect(run.stdout).toMatch(/\n  ✓ \d+ checks passed\n/);
+    expect(run.stdout).toMatch(/\nAuth store  ✓ \d+ checks passed\n/);
     expect(run.stdout).toMatch(/\n\s+○ net\.api\s+not run: --offline/);
     expect(run.stdout).not.toMatch(/\u001b\[/);
     expect(lines.at(-2)).toMatch(/^\d+ passed · \d+ warnings? · 0 failed · \d+ skipped/);

@@ -67,8 +67,10 @@ export function fitCommand(command: string, scope: FixScope): string {
   if (command !== "hermes" && !command.startsWith("hermes ")) return command;
   const rest = command.slice("hermes".length).trimStart();
   const managesProfiles = rest === "profile" || rest.startsWith("profile ");
+  // A command that names its own profile (`hermes -p other auth logout …`) keeps it.
+  const namesProfile = rest.startsWith("-p ") || rest.startsWith("--profile");
   const words = ["hermes"];
-  if (scope.profile && !managesProfiles) words.push("-p", scope.profile);
+  if (scope.profile && !managesProfiles && !namesProfile) words.push("-p", scope.profile);
   if (rest) words.push(rest);
   const line = words.join(" ");
   return scope.homeFlag ? `HERMES_HOME=${quoteIfNeeded(scope.homeFlag)} ${line}` : line;
