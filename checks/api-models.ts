@@ -1,4 +1,5 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
+import { fingerprint } from "../src/engine/secrets.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import type { RefreshData } from "./login-refresh.js";
 import { listModels, modelIds } from "../src/xai/api.js";
@@ -15,7 +16,8 @@ export const apiModels: DoctorCheck = {
   async run(ctx) {
     const { apiBase } = ctx.data<EndpointsData>("net.endpoints")!;
     const { accessToken } = ctx.data<RefreshData>("login.refresh")!;
-    const res = await listModels(await ctx.services.http(), apiBase, accessToken, ctx.signal);
+    const http = await ctx.services.http();
+    const res = await sharedOnce(ctx, `models ${apiBase} ${fingerprint(accessToken)}`, () => listModels(http, apiBase, accessToken, ctx.signal));
     if (!res.ok) return transportOutcome(res, "listing models failed");
     if (res.status === 200) {
       if (!Array.isArray((res.json as { data?: unknown } | undefined)?.data)) {

@@ -1,12 +1,11 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import type { ProviderData } from "./config-provider.js";
 import { probeApiKey } from "../src/xai/api.js";
 import { classifyApiResponse } from "../src/xai/signatures.js";
 import { fingerprint } from "../src/engine/secrets.js";
 import { transportOutcome } from "./support.js";
-
-const CREATE_KEY = "Create an API key at https://console.x.ai, add XAI_API_KEY=xai-... to ~/.hermes/.env, and set `model.provider: xai` in config.yaml";
+import { API_KEY_FIX } from "../src/xai/constants.js";
 
 /**
  * The other rail: an XAI_API_KEY, probed with GET /v1/api-key (no inference). When OAuth is
@@ -21,13 +20,15 @@ export const apikeyProbe: DoctorCheck = {
   async run(ctx) {
     const provider = ctx.data<ProviderData>("config.provider")!;
     if (!provider.apiKey) {
-      return { status: "skip", code: "no_api_key", summary: "no XAI_API_KEY set (the fallback if OAuth is refused)", fixes: [{ text: CREATE_KEY }] };
+      return { status: "skip", code: "no_api_key", summary: "no XAI_API_KEY set (the fallback if OAuth is refused)", fixes: [API_KEY_FIX] };
     }
     if (provider.apiKey.startsWith("op://")) {
       return { status: "skip", code: "api_key_reference", summary: "XAI_API_KEY is a 1Password reference (op://…) that Hermes resolves itself; not probed here" };
     }
     const { apiBase } = ctx.data<EndpointsData>("net.endpoints")!;
-    const res = await probeApiKey(await ctx.services.http(), apiBase, provider.apiKey, ctx.signal);
+    const http = await ctx.services.http();
+    const key = provider.apiKey;
+    const res = await sharedOnce(ctx, `apikey ${apiBase} ${fingerprint(key)}`, () => probeApiKey(http, apiBase, key, ctx.signal));
     // A side check: its own trouble is a warning, never the verdict about the OAuth login.
     if (!res.ok) return { ...transportOutcome(res, "API key probe failed"), status: "warn", code: "api_key_unchecked" };
     const where = `XAI_API_KEY ${fingerprint(provider.apiKey)}${provider.apiKeySource ? ` from ${provider.apiKeySource}` : ""}`;

@@ -2,6 +2,7 @@
 import type { Check, CheckContext } from "../src/engine/types.js";
 import type { SecretRegistry } from "../src/engine/secrets.js";
 import type { HttpClient } from "../src/net/http.js";
+import type { SharedRun } from "../src/engine/shared.js";
 
 export interface DoctorOptions {
   /** --home: Hermes root (otherwise HERMES_HOME, otherwise the platform default). */
@@ -44,6 +45,17 @@ export interface DoctorServices {
    * load undici. Throws HttpClientConfigError for an unusable --ca-file or proxy variable.
    */
   http(): Promise<HttpClient>;
+  /**
+   * Set when this run is one of several in one invocation (--all-profiles): network answers are
+   * shared through it, and a single-use grant is refreshed at most once. `runLabel` names this run.
+   */
+  shared?: { run: SharedRun; runLabel: string };
+}
+
+/** Computes once per invocation when runs are shared, else just computes. */
+export function sharedOnce<T>(ctx: DoctorContext, key: string, compute: () => Promise<T>): Promise<T> {
+  const shared = ctx.services.shared;
+  return shared ? shared.run.once(key, compute) : compute();
 }
 
 export type DoctorContext = CheckContext<DoctorServices>;

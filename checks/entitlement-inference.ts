@@ -1,4 +1,5 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
+import { fingerprint } from "../src/engine/secrets.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import type { RefreshData } from "./login-refresh.js";
 import type { ModelData } from "./config-model.js";
@@ -22,7 +23,9 @@ export const entitlementInference: DoctorCheck = {
     const { apiBase } = ctx.data<EndpointsData>("net.endpoints")!;
     const { accessToken } = ctx.data<RefreshData>("login.refresh")!;
     const model = ctx.services.options.model ?? ctx.data<ModelData>("config.model")!.model;
-    const res = await probeResponses(await ctx.services.http(), apiBase, accessToken, model, ctx.signal);
+    const http = await ctx.services.http();
+    // One inference probe per distinct credential, endpoint and model per invocation (--all-profiles).
+    const res = await sharedOnce(ctx, `inference ${apiBase} ${model} ${fingerprint(accessToken)}`, () => probeResponses(http, apiBase, accessToken, model, ctx.signal));
     if (!res.ok) return transportOutcome(res, `inference with ${model} failed`);
     const rateLimit = rateLimitHeaders(res.headers);
     if (res.status >= 200 && res.status < 300) {

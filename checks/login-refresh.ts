@@ -6,6 +6,7 @@
 // and agent/credential_pool.py @ 0056d6341264483d080f5a0475ab8c44de187bfc.
 import type { CheckOutcome } from "../src/engine/types.js";
 import type { DoctorCheck, DoctorContext } from "./context.js";
+import { fingerprint } from "../src/engine/secrets.js";
 import type { CredentialData } from "../src/hermes/credentials.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import type { DiscoveryData } from "./login-discovery.js";
@@ -182,6 +183,19 @@ async function refreshLocked(ctx: DoctorContext, cred: CredentialData, tokenEndp
       code: "refresh_not_tested",
       summary: `not refreshed: only ${Math.max(0, Math.round(left))} ms left before the deadline, too little to refresh a single-use token safely`,
       fixes: [{ text: "Allow more time", command: "hermes-doctor xai --timeout 30000" }],
+    };
+  }
+  // --all-profiles: a grant already refreshed for another store in this invocation is spent here
+  // (single-use rotation); sending it again would only earn invalid_grant, so it is not sent.
+  const shared = ctx.services.shared;
+  const firstBy = shared?.run.claim(`refresh ${fingerprint(refreshToken)}`, shared.runLabel);
+  if (firstBy !== undefined) {
+    return {
+      status: "fail",
+      code: "session_revoked",
+      summary: `not refreshed: this store holds a copy of the grant refreshed for ${firstBy} earlier in this run; xAI refresh tokens are single-use, so this copy is now spent (a forked grant, see token.forks)`,
+      details: { refreshed: false, spentBy: firstBy },
+      fixes: [{ text: "Sign in again here, or remove this copy so the profile falls back to the root store", command: RELOGIN_COMMAND }],
     };
   }
   // Everything that does not need the answer happens before the request: the HTTP client, where

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
 import type { DiscoveryData } from "./login-discovery.js";
 import type { RefreshData } from "./login-refresh.js";
 import { fetchUserinfo } from "../src/xai/oauth.js";
@@ -17,7 +17,8 @@ export const loginUserinfo: DoctorCheck = {
     const url = ctx.data<DiscoveryData>("login.discovery")!.userinfoEndpoint;
     if (!url) return { status: "skip", code: "not_available", summary: "the issuer advertises no userinfo endpoint" };
     const { accessToken } = ctx.data<RefreshData>("login.refresh")!;
-    const res = await fetchUserinfo(await ctx.services.http(), url, accessToken, ctx.signal);
+    const http = await ctx.services.http();
+    const res = await sharedOnce(ctx, `userinfo ${url} ${fingerprint(accessToken)}`, () => fetchUserinfo(http, url, accessToken, ctx.signal));
     // Evidence for the login facet only; the API checks decide reachability verdicts.
     if (!res.ok) return { ...transportOutcome(res, "userinfo unreachable"), status: "warn", code: "userinfo_unreachable" };
     if (res.status === 200) {

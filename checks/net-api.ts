@@ -1,4 +1,4 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import { pingApi } from "../src/xai/api.js";
 import { transportOutcome } from "./support.js";
@@ -20,7 +20,8 @@ export const netApi: DoctorCheck<ApiReachData> = {
   async run(ctx) {
     const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
     const http = await ctx.services.http();
-    const res = await pingApi(http, endpoints.apiBase, ctx.signal);
+    // One probe per API base per invocation (--all-profiles shares it).
+    const res = await sharedOnce(ctx, `net.api ${endpoints.apiBase}`, () => pingApi(http, endpoints.apiBase, ctx.signal));
     const localAt = ctx.services.now();
     const host = new URL(endpoints.apiBase).host;
     if (!res.ok) return transportOutcome(res, `cannot reach ${host}`);

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from "./context.js";
+import { sharedOnce, type DoctorCheck } from "./context.js";
 import type { EndpointsData } from "./net-endpoints.js";
 import type { HttpResponse } from "../src/net/http.js";
 import { discoveryUrl } from "../src/xai/endpoints.js";
@@ -21,7 +21,8 @@ export const netIssuer: DoctorCheck<IssuerData> = {
     const endpoints = ctx.data<EndpointsData>("net.endpoints")!;
     const http = await ctx.services.http();
     const url = discoveryUrl(endpoints.issuer);
-    const res = await fetchDiscovery(http, url, ctx.signal);
+    // One probe per issuer per invocation (--all-profiles shares it).
+    const res = await sharedOnce(ctx, `net.issuer ${url}`, () => fetchDiscovery(http, url, ctx.signal));
     if (!res.ok) return transportOutcome(res, `cannot reach ${new URL(url).host}`);
     return {
       status: "pass",

@@ -1,6 +1,8 @@
 // The library API: the same typed report the CLI renders, with no printing and no exiting.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { diagnoseXai, OptionsError, renderReport } from "../src/index.js";
+import { AllProfilesReportSchema, diagnoseXai, diagnoseXaiAllProfiles, OptionsError, renderAllProfiles, renderReport } from "../src/index.js";
+import path from "node:path";
+import { writeHermesHome } from "../fixtures/hermes-store.js";
 import { sandbox, type Sandbox } from "./helpers/home.js";
 
 let sb: Sandbox;
@@ -47,5 +49,26 @@ describe("triage from the library", () => {
     const input = await triageText("seed", "HTTP 403: Error code: 403 - {'code': 'The caller does not have permission to execute the specified operation', 'error': 'You have either run out of available resources or do not have an active Grok subscription.'}");
     expect(input.verdict.code).toBe("entitlement_denied");
     expect(buildTriageReport([input], "1.0.0").tally).toEqual({ entitlement_denied: 1 });
+  });
+});
+
+describe("diagnoseXaiAllProfiles", () => {
+  it("returns one report per profile, root first then by name, and the summary; prints nothing", async () => {
+    await writeHermesHome(path.join(sb.hermes, "profiles", "zeta"), {});
+    await writeHermesHome(path.join(sb.hermes, "profiles", "alpha"), {});
+    await writeHermesHome(path.join(sb.hermes, "profiles", "Not-A-Profile"), {}); // Hermes would never select it
+    const out = vi.spyOn(process.stdout, "write");
+    const all = await diagnoseXaiAllProfiles({ home: sb.hermes, offline: true, env: { HOME: sb.userHome } });
+    expect(out).not.toHaveBeenCalled();
+    out.mockRestore();
+    expect(AllProfilesReportSchema.parse(all).allProfiles).toBe(true);
+    expect(all.summary.map((s) => s.profile)).toEqual(["default", "alpha", "zeta"]);
+    expect(all.reports.map((r) => r.context.profile)).toEqual([undefined, "alpha", "zeta"]);
+    expect(all.exitCode).toBe(10);
+    expect(JSON.parse(renderAllProfiles(all, "json"))).toEqual(all);
+  });
+
+  it("rejects a profile option: the run covers them all", async () => {
+    await expect(diagnoseXaiAllProfiles({ profile: "work" } as never)).rejects.toThrow(OptionsError);
   });
 });

@@ -72,6 +72,22 @@ describe("canary tokens never reach any output: local stores", () => {
     assertNoLeak(runs, [...ALL, CANARY.refresh.replace("rt-", "at-")], label);
   });
 
+  it("--all-profiles, with a forked grant in a profile and in the Grok CLI's store", async () => {
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens), env: `XAI_API_KEY=${CANARY.apiKey}\n` });
+    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore(tokens) });
+    await writeHermesHome(path.join(sb.userHome, ".grok"), { auth: { "https://auth.x.ai::b1a00492-073a-47ea-816f-4c329264a828": { key: CANARY.access, refresh_token: CANARY.refresh, user_id: "u" } } });
+    const base = ["xai", "--all-profiles", "--offline", "--home", sb.hermes];
+    const env = { HOME: sb.userHome };
+    const runs = await Promise.all([
+      runCli(base, { env }),
+      runCli([...base, "--verbose"], { env }),
+      runCli([...base, "--json", "--verbose"], { env }),
+      runCli([...base, "--format", "markdown"], { env }),
+    ]);
+    expect(runs[2]!.stdout).toContain("grant_forked"); // the fork checks saw the planted tokens
+    assertNoLeak(runs, ALL, "all-profiles");
+  });
+
   it("usage errors and the checks list", async () => {
     await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens) });
     const runs = await Promise.all([

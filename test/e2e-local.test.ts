@@ -151,8 +151,8 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const forks = byId(parseJson(await doctor(["--profile", "work"])))["token.forks"];
     expect(forks).toMatchObject({ status: "warn", code: "grant_forked" });
     expect(forks.summary).toContain("~/.hermes/auth.json");
-    // A profile with its own, different grant is not a fork.
-    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore(tokens()) });
+    // A profile with its own grant of another account is not a fork.
+    await writeHermesHome(path.join(sb.hermes, "profiles", "work"), { auth: xaiAuthStore({ ...tokens(), access_token: makeAccessToken({ sub: "another-account" }) }) });
     expect(byId(parseJson(await doctor(["--profile", "work"])))["token.forks"].status).toBe("pass");
   });
 
@@ -210,7 +210,9 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("hermes-doctor xai  ~/.hermes");
     expect(lines[2]).toMatch(/^✓ Nothing wrong locally .*\[local_ok\]$/);
-    expect(run.stdout).toMatch(/\n\s+✓ store\.parse /);
+    // Passing rows collapse to one line per layer; --verbose lists them.
+    expect(run.stdout).not.toMatch(/✓ store\.parse /);
+    expect(run.stdout).toMatch(/\nAuth store  ✓ \d+ checks passed\n/);
     expect(run.stdout).toMatch(/\n\s+○ net\.api\s+not run: --offline/);
     expect(run.stdout).not.toMatch(/\u001b\[/);
     expect(lines.at(-2)).toMatch(/^\d+ passed · \d+ warnings? · 0 failed · \d+ skipped/);
@@ -220,6 +222,7 @@ describe("hermes-doctor xai --offline (local verdicts)", () => {
     expect(noColor.stdout).not.toMatch(/\u001b\[/);
     const verbose = await runCli(["xai", "--offline", "--verbose"], { env: { HOME: sb.userHome } });
     expect(verbose.stdout).toMatch(/took \d+ ms/);
+    expect(verbose.stdout).toMatch(/\n\s+✓ store\.parse /);
   });
 
   it("--only runs the check and its dependencies; --skip skips and explains", async () => {

@@ -51,7 +51,7 @@ describe("report", () => {
   });
 
   it("renders the verdict first, rows grouped by layer, counts last, without colour codes when level 0", () => {
-    const text = renderText(report(), { chalk: new Chalk({ level: 0 }) });
+    const text = renderText(report(), { chalk: new Chalk({ level: 0 }), columns: 200 });
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("hermes-doctor xai  ~/.hermes");
     expect(lines[2]).toMatch(/^✗ Logged in, but this xAI account is not entitled .* \[entitlement_denied\]$/);

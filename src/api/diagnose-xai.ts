@@ -11,6 +11,8 @@ import { buildReport } from "../report/build.js";
 import type { Report } from "../report/model.js";
 import { tildePath } from "../hermes/home.js";
 import { resolveEndpoints, resolveGrokBase, EndpointError, type Endpoints } from "../xai/endpoints.js";
+import { doctorFlagsFor, fitFixes, type FixScope } from "../diagnosis/fit-fixes.js";
+import path from "node:path";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
 import type { HttpClient } from "../net/http.js";
 import { isCi, type Env } from "./env.js";
@@ -76,6 +78,11 @@ export function xaiChecks(extra: XaiOptions["extraChecks"] = []): Check<DoctorSe
 
 /** Diagnoses the xAI OAuth login Hermes uses and returns the report. Throws OptionsError for bad options. */
 export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
+  return diagnoseXaiRun(opts);
+}
+
+/** One run; `shared` joins it to the other runs of one invocation (src/api/all-profiles.ts). */
+export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["shared"]): Promise<Report> {
   const env: Env = opts.env ?? { ...process.env };
   if (opts.readOnly && opts.refresh) throw new OptionsError("--read-only and --refresh contradict each other: pick one.");
   if (opts.offline && opts.refresh) throw new OptionsError("--offline and --refresh contradict each other: a refresh needs the network.");
@@ -113,6 +120,7 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
     secrets: new SecretRegistry(),
     // Lazy: undici is only loaded when a network check runs.
     http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env, caFile: opts.caFile, ...HTTP_TIMEOUTS }))),
+    ...(shared ? { shared } : {}),
   };
 
   const skip: (string | SkipRule)[] = [...(opts.skip ?? [])];
@@ -137,12 +145,16 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
     if (http) await http.then((c) => c.close()).catch(() => {});
   }
 
-  const diagnosis = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit, ...(opts.only?.length ? { only: opts.only } : {}) });
+  const diagnosed = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit, ...(opts.only?.length ? { only: opts.only } : {}) });
   const homeDetails = summary.records.find((r) => r.id === "store.home")?.details ?? {};
+  // Every fix, the checks' and the verdict's, fitted once to this run's home, profile and endpoints.
+  const scope = fixScope(opts, homeDetails, services.userHome, services.platform);
+  const records = summary.records.map((r) => (r.fixes?.length ? { ...r, fixes: fitFixes(r.fixes, scope) } : r));
+  const diagnosis = { ...diagnosed, verdict: { ...diagnosed.verdict, fixes: fitFixes(diagnosed.verdict.fixes, scope) } };
   return buildReport({
     command: "xai",
     toolVersion: opts.toolVersion ?? "0.0.0",
-    records: summary.records,
+    records,
     diagnosis,
     context: {
       ...(typeof homeDetails.home === "string" ? { home: tildePath(homeDetails.home, services.userHome, services.platform) } : {}),
@@ -155,6 +167,24 @@ export async function diagnoseXai(opts: XaiOptions = {}): Promise<Report> {
     generatedAt: new Date(),
     secrets: services.secrets.values(),
   });
+}
+
+/**
+ * What the suggested commands must carry: HERMES_HOME for a --home root, `-p` for a --profile
+ * (as Hermes normalised it; `default` kept, since it beats a sticky active_profile), the home in
+ * use for paths, and the flags a doctor re-run must repeat.
+ */
+function fixScope(opts: XaiOptions, homeDetails: Record<string, unknown>, userHome: string, platform: NodeJS.Platform): FixScope {
+  const resolvedProfile = typeof homeDetails.profile === "string" ? homeDetails.profile : undefined;
+  const resolved = typeof homeDetails.home === "string";
+  const profile = opts.profile !== undefined && resolved ? (resolvedProfile ?? "default") : undefined;
+  const homeFlag = opts.home?.trim() ? path.resolve(opts.home.trim()) : undefined;
+  return {
+    ...(homeFlag ? { homeFlag } : {}),
+    ...(profile ? { profile } : {}),
+    ...(resolved ? { shownHome: tildePath(homeDetails.home as string, userHome, platform) } : {}),
+    doctorFlags: doctorFlagsFor({ home: homeFlag, profile, issuer: opts.issuer, apiBase: opts.apiBase, grokBase: opts.grokBase, caFile: opts.caFile }),
+  };
 }
 
 /** Unknown ids in only / skip are option errors, with the list command as the fix. */

@@ -29,6 +29,7 @@ export interface XaiFlags {
   timeout: number;
   output?: OutputTarget[];
   plugin?: string[];
+  allProfiles?: boolean;
 }
 
 export interface ChecksFlags {
@@ -114,6 +115,7 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .option("--skip <ids>", "do not run these checks (comma-separated)", parseIdList)
     .option("--timeout <ms>", "deadline for the whole run, in milliseconds", parseTimeout, DEFAULT_TIMEOUT_MS)
     .option("--plugin <module>", "also run the checks a module exports (a path or a package name; repeatable; docs/plugins.md)", parsePlugin)
+    .option("--all-profiles", "diagnose the root and every profile of the Hermes root in one run (text, json or markdown)")
     .addHelpText("after", EXIT_HELP)
     .action(async (flags: XaiFlags) => {
       if (flags.json) flags.format = "json";

@@ -1,46 +1,35 @@
 // `hermes-doctor xai`: flags -> library options, the library call, render, exit code.
-import { diagnoseXai } from "../api/diagnose-xai.js";
+import { diagnoseXai, type XaiOptions } from "../api/diagnose-xai.js";
+import { diagnoseXaiAllProfiles, reportExitCode } from "../api/all-profiles.js";
 import { loadPlugins } from "../api/plugins.js";
-import { EXIT } from "../diagnosis/verdicts.js";
+import type { Check } from "../engine/types.js";
+import type { DoctorServices } from "../../checks/context.js";
 import type { Report } from "../report/model.js";
-import { renderReport } from "../report/render.js";
+import { ALL_PROFILES_FORMATS, renderAllProfiles, renderReport } from "../report/render.js";
+import { UsageError } from "./options.js";
 import { colorLevel, spinnerAllowed, type IO } from "./io.js";
 import type { XaiFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
 import { checkOutputTargets, writeOutputFile } from "./output-files.js";
 import { publishToGithub } from "./github.js";
-import { UsageError } from "./options.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   checkOutputTargets(flags.output ?? []);
   const extraChecks = await loadPlugins(flags.plugin ?? []);
+  if (flags.allProfiles) return runAllProfiles(flags, io, toolVersion, extraChecks);
   const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the xAI login…");
   let report: Report;
   try {
     report = await diagnoseXai({
-      home: flags.home,
+      ...libraryOptions(flags, io, toolVersion),
       profile: flags.profile,
-      offline: flags.offline,
-      readOnly: flags.readOnly,
-      refresh: flags.refresh,
-      model: flags.model,
-      issuer: flags.issuer,
-      apiBase: flags.apiBase,
-      grokBase: flags.grokBase,
-      caFile: flags.caFile,
-      only: flags.only,
-      skip: flags.skip,
       extraChecks,
-      // --timeout bounds the whole process, start-up included, so a script can rely on it.
-      timeoutMs: flags.timeout - Math.round(performance.now()),
-      env: io.env,
-      toolVersion,
       onCheckStart: (c) => progress.update(`Checking: ${c.title}…`),
     });
   } finally {
     progress.stop();
   }
-  io.stdout.write(renderReport(report, flags.format, { colorLevel: colorLevel(io.stdout, io.env, flags.color), verbose: flags.verbose }));
+  io.stdout.write(renderReport(report, flags.format, style(flags, io)));
   const code = exitCodeFor(report, Boolean(flags.strict));
   await writeOutputs(report, flags);
   await publishToGithub(report, code, io);
@@ -58,9 +47,52 @@ async function writeOutputs(report: Report, flags: XaiFlags): Promise<void> {
   }
 }
 
-/** The verdict's exit code; --strict turns a clean exit with warnings into 1. */
-export function exitCodeFor(report: Report, strict: boolean): number {
-  const code = report.verdict.exitCode;
-  if (strict && code === EXIT.ok && report.counts.warn > 0) return EXIT.unverified;
-  return code;
+/** `--all-profiles`: one run over the root and every profile; exit 0 only when all are healthy. */
+async function runAllProfiles(flags: XaiFlags, io: IO, toolVersion: string, extraChecks: readonly Check<DoctorServices, any>[]): Promise<number> {
+  if (flags.profile !== undefined) throw new UsageError("--all-profiles and --profile contradict each other: pick one.");
+  if (flags.output?.length) throw new UsageError("--output is not supported with --all-profiles yet: redirect stdout instead.");
+  const format = ALL_PROFILES_FORMATS.find((f) => f === flags.format);
+  if (!format) throw new UsageError(`--all-profiles prints ${ALL_PROFILES_FORMATS.join(", ")}; not ${flags.format}.`);
+  const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the xAI login of every profile…");
+  let all;
+  try {
+    all = await diagnoseXaiAllProfiles({
+      ...libraryOptions(flags, io, toolVersion),
+      extraChecks,
+      strict: Boolean(flags.strict),
+      onCheckStart: (c) => progress.update(`Checking: ${c.title}…`),
+    });
+  } finally {
+    progress.stop();
+  }
+  io.stdout.write(renderAllProfiles(all, format, style(flags, io)));
+  return all.exitCode;
 }
+
+function style(flags: XaiFlags, io: IO) {
+  return { colorLevel: colorLevel(io.stdout, io.env, flags.color), verbose: flags.verbose, columns: io.stdout.columns };
+}
+
+/** The flags every xai run shares, as library options. */
+function libraryOptions(flags: XaiFlags, io: IO, toolVersion: string): XaiOptions {
+  return {
+    home: flags.home,
+    offline: flags.offline,
+    readOnly: flags.readOnly,
+    refresh: flags.refresh,
+    model: flags.model,
+    issuer: flags.issuer,
+    apiBase: flags.apiBase,
+    grokBase: flags.grokBase,
+    caFile: flags.caFile,
+    only: flags.only,
+    skip: flags.skip,
+    // --timeout bounds the whole process, start-up included, so a script can rely on it.
+    timeoutMs: flags.timeout - Math.round(performance.now()),
+    env: io.env,
+    toolVersion,
+  };
+}
+
+/** The verdict's exit code; --strict turns a clean exit with warnings into 1. */
+export const exitCodeFor = reportExitCode;

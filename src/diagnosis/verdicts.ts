@@ -1,6 +1,7 @@
 // The verdict catalogue: stable codes, what they mean, the default fix and the exit code.
 // Documented in docs/verdicts.md (and the exit codes in README.md); both are a public contract.
 import type { Fix } from "../engine/types.js";
+import { API_KEY_FIX } from "../xai/constants.js";
 
 export const VERDICT_CODES = [
   "healthy",
@@ -39,9 +40,8 @@ export interface VerdictInfo {
 }
 
 const RELOGIN: Fix = { text: "Sign in to xAI again (device-code login)", command: "hermes auth add xai-oauth" };
-export const API_KEY_PATH: Fix = {
-  text: "Use an xAI API key instead: create one at https://console.x.ai, put XAI_API_KEY=xai-... in ~/.hermes/.env and set `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)",
-};
+/** Written for the default home; fit-fixes.ts fits it (and every other fix) to the run. */
+export const API_KEY_PATH: Fix = API_KEY_FIX;
 const USAGE_PAGE: Fix = { text: "See what your subscription allows and what is used at https://grok.com/?_s=usage" };
 
 /** Exit codes, identical in every output format (README.md, docs/verdicts.md). */

@@ -107,3 +107,35 @@ export const ReportSchema = z.object({
 export type Report = z.infer<typeof ReportSchema>;
 export type CheckEntry = z.infer<typeof CheckEntrySchema>;
 export type ReportAccount = z.infer<typeof AccountSchema>;
+
+/** One row of the --all-profiles summary table: a profile and where its report ended. */
+export const ProfileSummarySchema = z.object({
+  profile: z.string().describe("Profile name; \"default\" is the Hermes root itself"),
+  home: z.string().optional(),
+  verdict: z.enum(VERDICT_CODES),
+  severity: z.enum(["ok", "warning", "error"]),
+  login: z.enum(["ok", "failed", "unknown"]),
+  entitlement: z.enum(["ok", "denied", "unknown"]),
+  exitCode: z.number().int().describe("This profile's own exit code (with --strict applied)"),
+});
+
+/**
+ * `--all-profiles --format json`: one full report per profile (the single-profile shape, root
+ * first, then profiles by name) and the summary table. exitCode is the process's exit code:
+ * 0 when every profile is healthy, else the first non-zero one in that order.
+ */
+export const AllProfilesReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal("hermes-doctor"), version: z.string() }),
+  command: z.literal("xai"),
+  allProfiles: z.literal(true),
+  generatedAt: z.string().describe("ISO-8601 UTC"),
+  durationMs: z.number().int().nonnegative(),
+  root: z.string().optional().describe("The Hermes root whose profiles were diagnosed, ~-relative when under the user's home"),
+  exitCode: z.number().int(),
+  summary: z.array(ProfileSummarySchema),
+  reports: z.array(ReportSchema),
+});
+
+export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
+export type AllProfilesReport = z.infer<typeof AllProfilesReportSchema>;

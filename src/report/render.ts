@@ -1,10 +1,10 @@
 // One dispatcher from a report and a format to text, shared by stdout and any file output.
 import { Chalk } from "chalk";
-import type { Report } from "./model.js";
+import type { AllProfilesReport, Report } from "./model.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderText } from "./text.js";
+import { renderAllProfilesText, renderText } from "./text.js";
 
 import type { Format } from "./formats.js";
 
@@ -14,6 +14,8 @@ export interface RenderStyle {
   /** Colour level for the text format (0 = none); the caller decides it for the target stream. */
   colorLevel?: 0 | 1 | 2 | 3;
   verbose?: boolean;
+  /** Terminal width for the text format (unknown or 0: 80). */
+  columns?: number;
 }
 
 export function renderReport(report: Report, format: Format, style: RenderStyle = {}): string {
@@ -25,6 +27,29 @@ export function renderReport(report: Report, format: Format, style: RenderStyle 
     case "markdown":
       return renderMarkdown(report);
     case "text":
-      return renderText(report, { chalk: new Chalk({ level: style.colorLevel ?? 0 }), verbose: style.verbose });
+      return renderText(report, { chalk: new Chalk({ level: style.colorLevel ?? 0 }), verbose: style.verbose, columns: style.columns });
+  }
+}
+
+/** Formats an --all-profiles run supports: JUnit has no place for several reports in one suite. */
+export const ALL_PROFILES_FORMATS = ["text", "json", "markdown"] as const satisfies readonly Format[];
+
+/** `--all-profiles`: the summary and one section per profile (JSON: the AllProfilesReport itself). */
+export function renderAllProfiles(all: AllProfilesReport, format: (typeof ALL_PROFILES_FORMATS)[number], style: RenderStyle = {}): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(all, null, 2)}\n`;
+    case "markdown":
+      return [
+        "# hermes-doctor xai --all-profiles",
+        "",
+        "| profile | verdict | login | entitlement | exit |",
+        "|---|---|---|---|---|",
+        ...all.summary.map((s) => `| ${s.profile} | \`${s.verdict}\` | ${s.login} | ${s.entitlement} | ${s.exitCode} |`),
+        "",
+        ...all.reports.map((r, i) => `## ${all.summary[i]?.profile === "default" ? "default (the root)" : `profile ${all.summary[i]?.profile}`}\n\n${renderMarkdown(r)}`),
+      ].join("\n");
+    case "text":
+      return renderAllProfilesText(all, { chalk: new Chalk({ level: style.colorLevel ?? 0 }), verbose: style.verbose, columns: style.columns });
   }
 }

@@ -1,7 +1,7 @@
 // The JSON Schemas (draft 2020-12) of every machine output, generated from the zod models.
 // `hermes-doctor schema NAME` prints one; `npm run schema` writes them to docs/ (a test checks drift).
 import { z } from "zod";
-import { ReportSchema } from "./model.js";
+import { AllProfilesReportSchema, ReportSchema } from "./model.js";
 import { CheckListSchema } from "./check-list.js";
 import { triageJsonSchema } from "../triage/model.js";
 
@@ -18,4 +18,10 @@ export const SCHEMAS: Record<string, { file: string; build: () => Record<string,
   report: { file: "docs/report.schema.json", build: reportJsonSchema },
   checks: { file: "docs/checks.schema.json", build: checksJsonSchema },
   triage: { file: "docs/triage.schema.json", build: triageJsonSchema },
+  "all-profiles": { file: "docs/report-all-profiles.schema.json", build: allProfilesJsonSchema },
 };
+
+/** The JSON Schema of `--all-profiles --format json` (docs/report-all-profiles.schema.json). */
+export function allProfilesJsonSchema(): Record<string, unknown> {
+  return { title: "hermes-doctor --all-profiles report", ...z.toJSONSchema(AllProfilesReportSchema) };
+}

@@ -21,3 +21,11 @@ export const XAI_SHORT_TOKEN_WINDOW_SECONDS = 45 * 60;
 
 /** The fix Hermes' docs give for every "log in again" case. */
 export const RELOGIN_COMMAND = "hermes auth add xai-oauth";
+
+/**
+ * The other rail, written for the default home: src/diagnosis/fit-fixes.ts rewrites the path
+ * and the command for the home and profile of the run.
+ */
+export const API_KEY_FIX = {
+  text: "Use an xAI API key instead: create one at https://console.x.ai, put XAI_API_KEY=xai-... in ~/.hermes/.env and set `model.provider: xai` in config.yaml (or choose \"xAI\" in `hermes model`)",
+} as const;
