@@ -49,7 +49,9 @@ setFlagsFromString("--liftoff-only");
  */
 function installSignalHandlers(io: IO): void {
   let stopping = false;
-  const onSignal = (code: number) => () => {
+  const onSignal = (code: number) => (signal: NodeJS.Signals) => {
+    // A command that cleans up after itself (demo: its emulator and throw-away home) handles it.
+    if (!stopping && process.listenerCount(signal) > 1) return;
     if (stopping || !inCriticalSection()) process.exit(code);
     stopping = true;
     io.stderr.write("hermes-doctor: interrupted while saving a rotated token to auth.json; finishing the save first (press Ctrl-C again to stop now)\n");
