@@ -3,12 +3,12 @@
 // never a V8 abort, never a hang. "Never a hang" is a generous kill timer in runCli: a hung run comes
 // back with code null and fails the test; nothing here sleeps.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseJson, runCli, type CliRun } from "./helpers/cli.js";
+import { CLI, parseJson, runCli, type CliRun } from "./helpers/cli.js";
 import { writeHermesHome, xaiAuthStore } from "../fixtures/hermes-store.js";
 import { makeAccessToken, makeOpaqueToken } from "../fixtures/tokens.js";
 
@@ -21,7 +21,13 @@ const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 const SETPRIV = "/usr/bin/setpriv";
 // Root reads a mode-000 file anyway, so "unreadable" needs the CLI to run as another user.
-const unreadableSkip = isRoot && !existsSync(SETPRIV) ? "running as root without setpriv: cannot drop privileges to make a file unreadable" : undefined;
+// The unprivileged user must also reach the built CLI: a checkout under a private (0700) folder,
+// e.g. a fresh clone in a mktemp -d, keeps nobody out of it.
+const nobodyReachesCli = () => spawnSync(SETPRIV, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(CLI)}, 4)`]).status === 0;
+const unreadableSkip = !isRoot ? undefined
+  : !existsSync(SETPRIV) ? "running as root without setpriv: cannot drop privileges to make a file unreadable"
+  : !nobodyReachesCli() ? "the checkout is not readable by an unprivileged user, so the CLI cannot run as one"
+  : undefined;
 const hangBound = 30_000; // far above a normal run (< 1 s); only a real hang reaches it
 
 let base: string;
