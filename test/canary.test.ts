@@ -112,7 +112,7 @@ describe("canary tokens never reach any output: every emulator scenario", () => 
     for (const lifetimeSec of [21_600, -600]) {
       const key = emulator.createApiKey("ok");
       const { account, authPath } = await loginWith(emulator, sb, scenario, { lifetimeSec, env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
-      const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "2500"]);
+      const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "6000"]);
       // Refreshes rotate tokens: whatever is in the store now is secret too.
       const stored = JSON.parse(await readFile(authPath, "utf8"));
       const now = [stored.providers["xai-oauth"]?.tokens?.access_token, stored.providers["xai-oauth"]?.tokens?.refresh_token].filter(Boolean);
@@ -125,7 +125,7 @@ describe("canary tokens never reach any output: every emulator scenario", () => 
   it.each([...ACCOUNT_SCENARIOS])("%s (subscription host, with an API key)", async (scenario) => {
     const key = emulator.createApiKey("ok");
     const { account, authPath } = await loginWith(emulator, sb, scenario, { env: `XAI_API_KEY=${key}\n`, config: "model:\n  provider: xai-oauth\n" });
-    const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "2500"]);
+    const runs = await allOutputs(["--issuer", emulator.issuer, "--api-base", emulator.apiBase, "--grok-base", emulator.grokBase, "--timeout", "20000"]);
     expect(JSON.parse(runs[2]!.stdout).account, scenario).toBeDefined();
     expect(runs[0]!.stdout).toMatch(/\n {2}account: /);
     expect(runs[5]!.stdout).toMatch(/\n\*\*Account:\*\* /);

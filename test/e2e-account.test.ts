@@ -102,7 +102,7 @@ const CASES: Case[] = [
     scenario: "grok_hang", verdict: "healthy", exit: 0, login: "ok", entitlement: "ok",
     check: { status: "warn", code: "account_unavailable" },
     account: { sources: expect.objectContaining({ user: expect.objectContaining({ state: "timed_out" }) }) },
-    args: ["--timeout", "4000"],
+    args: ["--timeout", "8000"],
   },
   {
     scenario: "spending_limit_everywhere", verdict: "spending_limit", exit: 12, login: "ok", entitlement: "denied",
