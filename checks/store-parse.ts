@@ -5,7 +5,7 @@ import type { DoctorCheck } from "./context.js";
 import type { StoreFileData } from "./store-file.js";
 import { parseStoreText, secretValuesIn } from "../src/hermes/auth-store.js";
 import { tildePath } from "../src/hermes/home.js";
-import { AuthStoreSchema, issuesOf, unknownTopLevelKeys } from "../src/hermes/schema.js";
+import { checkAuthStore, unknownTopLevelKeys } from "../src/hermes/schema.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";
 
 export interface StoreParseData {
@@ -81,11 +81,11 @@ export const storeParse: DoctorCheck<StoreParseData> = {
         message: `${show(corruptPath)} exists (${corrupt.size} bytes, saved ${corrupt.mtime.toISOString()}): Hermes moved a broken store aside earlier and started empty; logins that were only in it are lost unless you restore them from it`,
       });
     }
-    const shape = AuthStoreSchema.safeParse(parsed.store);
-    if (!shape.success) {
+    const shape = checkAuthStore(parsed.store);
+    if (!shape.ok) {
       findings.push({
         code: "store_fields_unexpected",
-        message: `top-level fields not shaped as Hermes writes them: ${issuesOf(shape.error).map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        message: `top-level fields not shaped as Hermes writes them: ${shape.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
       });
     }
     const unknown = unknownTopLevelKeys(parsed.store);

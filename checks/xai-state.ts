@@ -6,7 +6,7 @@ import type { DoctorCheck } from "./context.js";
 import type { StoreParseData } from "./store-parse.js";
 import { tildePath } from "../src/hermes/home.js";
 import {
-  XaiPoolSchema, XaiProviderStateSchema, issuesOf,
+  checkXaiPool, checkXaiProviderState,
   type PoolEntry, type SchemaIssue, type XaiProviderState,
 } from "../src/hermes/schema.js";
 import { isOwnedXaiSource, readXaiOauthTokens, type XaiStoreView } from "../src/hermes/credentials.js";
@@ -68,15 +68,15 @@ export const xaiState: DoctorCheck<XaiStateData> = {
 
     let state: XaiProviderState | undefined;
     if (rawState !== undefined && rawState !== null) {
-      const r = XaiProviderStateSchema.safeParse(rawState);
-      if (r.success) state = r.data;
-      else issues.push(...issuesOf(r.error, `providers["${XAI_PROVIDER_ID}"]`));
+      const r = checkXaiProviderState(rawState, `providers["${XAI_PROVIDER_ID}"]`);
+      if (r.ok) state = r.value;
+      else issues.push(...r.issues);
     }
     let pool: PoolEntry[] = [];
     if (rawPool !== undefined && rawPool !== null) {
-      const r = XaiPoolSchema.safeParse(rawPool);
-      if (r.success) pool = r.data;
-      else issues.push(...issuesOf(r.error, `credential_pool["${XAI_PROVIDER_ID}"]`));
+      const r = checkXaiPool(rawPool, `credential_pool["${XAI_PROVIDER_ID}"]`);
+      if (r.ok) pool = r.value;
+      else issues.push(...r.issues);
     }
     for (const s of secretValuesIn([rawState, rawPool])) ctx.services.secrets.add(s);
 
