@@ -2,7 +2,8 @@
 import type { RunRecord } from "../engine/types.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { redactDeep } from "./redact.js";
-import { SCHEMA_VERSION, type Report, type ReportAccount } from "./model.js";
+import type { Report, ReportAccount } from "./model.js";
+import { SCHEMA_VERSION } from "./version.js";
 
 export interface ReportInput {
   command: string;

@@ -2,8 +2,9 @@
 // source of docs/report.schema.json (npm run schema), so JSON consumers get a contract.
 import { z } from "zod";
 import { VERDICT_CODES } from "../diagnosis/verdicts.js";
+import { SCHEMA_VERSION } from "./version.js";
 
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
 const FixSchema = z.object({
   text: z.string(),

@@ -2,8 +2,9 @@
 // docs/triage.schema.json (npm run schema; a test fails on drift).
 import { z } from "zod";
 import { TRIAGE_CODES } from "../diagnosis/verdicts.js";
+import { TRIAGE_SCHEMA_VERSION } from "./version.js";
 
-export const TRIAGE_SCHEMA_VERSION = 1;
+export { TRIAGE_SCHEMA_VERSION };
 
 const Code = z.enum(TRIAGE_CODES);
 

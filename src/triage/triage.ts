@@ -2,7 +2,8 @@
 // No printing, no exiting, nothing written: src/cli/run-triage.ts does the I/O.
 import { redactDeep } from "../report/redact.js";
 import { InputAnalyser } from "./analyse.js";
-import { TRIAGE_SCHEMA_VERSION, type TriageInput, type TriageReport } from "./model.js";
+import type { TriageInput, TriageReport } from "./model.js";
+import { TRIAGE_SCHEMA_VERSION } from "./version.js";
 import { forEachLine } from "./reader.js";
 
 /** Reads one input to its end, line by line, and returns its verdict. */
