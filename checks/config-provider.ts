@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { DoctorCheck } from "./context.js";
 import type { StoreHomeData } from "./store-home.js";
-import { fingerprint } from "../src/engine/secrets.js";
+import { fingerprint, secretsInVariables } from "../src/engine/secrets.js";
 import { tildePath } from "../src/hermes/home.js";
 import { AUTO_PROVIDER_KEYS, autoProviderFromKeys, modelSettings, readConfigYaml, secretLikeValues, type ConfigRead } from "../src/hermes/config.js";
 import { hasUsableSecret, lookupPreferDotenv, readDotenv, type DotenvRead, type ValueSource } from "../src/hermes/dotenv.js";
@@ -33,13 +33,13 @@ export interface ProviderData {
 function problemOf(r: Exclude<ConfigRead | DotenvRead, { kind: "ok" } | { kind: "missing" }>): string {
   if (r.kind === "too_large") return `${formatBytes(r.size)}, larger than the ${formatBytes(r.limit)} the doctor reads (not read)`;
   if (r.kind === "unreadable") return `unreadable (${r.message})`;
-  const at = `line ${r.line ?? "?"}, column ${r.column ?? "?"}`;
-  return r.problem ? `not parsed: ${r.problem} (${at})` : `invalid YAML at ${at} (${r.code})`;
+  // Some refusals (an alias flood) have no single position: say none rather than "line ?".
+  const at = r.line !== undefined ? `line ${r.line}, column ${r.column ?? "?"}` : undefined;
+  if (r.problem) return `not parsed: ${r.problem}${at ? ` (${at})` : ""}`;
+  return `invalid YAML${at ? ` at ${at}` : ""} (${r.code})`;
 }
 
 const missingWords = (r: { danglingLink?: true }) => (r.danglingLink ? "missing (a symbolic link to a file that does not exist)" : "missing");
-
-const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 
 export const configProvider: DoctorCheck<ProviderData> = {
   id: "config.provider",
@@ -55,8 +55,9 @@ export const configProvider: DoctorCheck<ProviderData> = {
     const envPath = path.join(home.home, ".env");
     const [cfg, dot] = await Promise.all([readConfigYaml(configPath), readDotenv(envPath)]);
     const dotenv = dot.kind === "ok" ? dot.values : {};
-    // Values under secret-looking names only: a path or model id in .env must stay readable.
-    for (const [k, v] of Object.entries(dotenv)) if (SECRET_ENV_NAME.test(k)) secrets.add(v);
+    // Values under secret-looking names and URL passwords (a proxy in .env) only: a path or model
+    // id in .env must stay readable.
+    for (const v of secretsInVariables(dotenv)) secrets.add(v);
     const config = cfg.kind === "ok" ? cfg.config : {};
     for (const v of secretLikeValues(config)) secrets.add(v);
 

@@ -191,6 +191,21 @@ describe("hostile config.yaml (defect: V8 aborted with SIGABRT inside config.pro
     expect(check(run, "xai.credential").status).toBe("pass");
   }, hangBound + 10_000);
 
+  it("alias doubling x40 (billion laughs): a precise config_unreadable finding, no hang, bounded memory", async () => {
+    const dir = await mkdtemp(path.join(base, "yaml-"));
+    const bomb = ["a0: &a0 [lol, lol]", ...Array.from({ length: 40 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`), "model:", "  provider: xai-oauth", ""].join("\n");
+    const root = await writeHermesHome(path.join(dir, ".hermes"), { auth: healthy(), config: bomb });
+    // 2^40 expanded nodes would need terabytes: a 64 MiB heap turns any expansion into an abort.
+    const run = await runCli(["xai", "--offline", "--json", "--home", root], { env: { HOME: dir, NODE_OPTIONS: "--max-old-space-size=64" }, timeoutMs: hangBound });
+    expect(run.code, `killed after ${hangBound} ms: the doctor hung`).not.toBeNull();
+    expect(run.code, run.stderr).toBe(0); // local_ok: the login itself is fine
+    expect(run.stderr).toBe("");
+    const c = check(run, "config.provider");
+    expect(c).toMatchObject({ status: "warn", code: "config_unreadable" });
+    expect(c.summary).toContain("is not parsed: its aliases (*name) expand it past 1000 nodes, as an alias bomb does:");
+    expect(check(run, "xai.credential").status).toBe("pass");
+  }, hangBound + 10_000);
+
   it("a normal, moderately nested config is still parsed", async () => {
     const dir = await mkdtemp(path.join(base, "yaml-"));
     const nested = `model:\n  provider: xai-oauth\n  default: grok-4.6\nx: ${"[".repeat(40)}1${"]".repeat(40)}\n`;

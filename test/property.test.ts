@@ -181,7 +181,17 @@ describe("the JWT decoder", () => {
   });
 });
 
+/** Alias doubling ("billion laughs"): each level lists the previous one `fanout` times. */
+function aliasBomb(levels: number, fanout: number, flow: boolean): string {
+  const list = (items: string[]) => (flow ? `[${items.join(", ")}]` : `\n${items.map((i) => `  - ${i}`).join("\n")}`);
+  const lines = [`l0: &l0 ${list(Array(fanout).fill("lol"))}`];
+  for (let i = 1; i <= levels; i++) lines.push(`l${i}: &l${i} ${list(Array(fanout).fill(`*l${i - 1}`))}`);
+  return `${lines.join("\n")}\nmodel:\n  provider: xai-oauth\n`;
+}
+const aliasBombArgs = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 2, max: 6 }), fc.boolean());
+
 const yamlText = fc.oneof(
+  aliasBombArgs.map(([l, f, flow]) => aliasBomb(l, f, flow)),
   fc.constantFrom("model:\n  provider: xai-oauth\n", "model: grok-4\n", "credential_pool_strategies:\n  xai-oauth: least_used\n", "a: &x [1]\nb: *x\n", ": :\n- - -\n", "? [a]\n: b\n"),
   fc.tuple(fc.constantFrom("[", "{", "- ", "{a: ", "[a, ", " "), fc.nat({ max: 5000 }), fc.constantFrom("", "x", "]", "}")).map(([o, n, c]) => `${o.repeat(n)}${c.repeat(n)}`),
   fc.nat({ max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")),
@@ -204,6 +214,17 @@ describe("the config.yaml and .env readers", () => {
         secretLikeValues(r.config);
       }
     }), runs(80));
+  }, TIMEOUT);
+
+  it("readConfigYaml on alias doubling (billion laughs, up to 60 levels): read while small, else a precise ALIAS finding", async () => {
+    await fc.assert(fc.asyncProperty(aliasBombArgs, async ([levels, fanout, flow]) => {
+      const p = path.join(await fresh(), "config.yaml");
+      await writeFile(p, aliasBomb(levels, fanout, flow));
+      const r = await readConfigYaml(p);
+      if (fanout ** levels > 100_000) expect(r).toMatchObject({ kind: "invalid", code: "ALIAS", problem: expect.stringContaining("alias bomb") });
+      else if (r.kind === "ok") secretLikeValues(r.config);
+      else expect(r).toMatchObject({ kind: "invalid", code: "ALIAS" });
+    }), runs(40));
   }, TIMEOUT);
 
   it("yamlTooDeep never misses the attack shapes", () => {

@@ -9,6 +9,7 @@ import { renderJson } from "../src/report/json.js";
 import { renderJunit, xmlEscape } from "../src/report/junit.js";
 import { renderMarkdown } from "../src/report/markdown.js";
 import { redactString } from "../src/report/redact.js";
+import { secretsInVariables } from "../src/engine/secrets.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
 import type { RunRecord } from "../src/engine/types.js";
 import { ROOT } from "./helpers/cli.js";
@@ -48,6 +49,15 @@ describe("report", () => {
     expect(out).not.toContain(jwt);
     expect(out).not.toContain("xai-ABCDEFGHIJKLMNOPQRSTUV");
     expect(out).not.toContain("abcdefghijkl");
+  });
+
+  it("secretsInVariables: secret-named values and URL passwords (as written and decoded), nothing else", () => {
+    const found = secretsInVariables({
+      XAI_API_KEY: "xai-key-value", GITHUB_TOKEN: "ghp_value", SMTP_PASSWORD: "hunter2hunter2",
+      HTTPS_PROXY: "http://user:p%40ss-word-1@proxy.example:3128", DATABASE_URL: "postgres://u:db-secret-1@db/x",
+      HERMES_HOME: "/home/u/.hermes", NO_PROXY: "localhost", PLAIN_URL: "https://example.com/a", MODEL: "grok-4", EMPTY: "",
+    });
+    expect(found.sort()).toEqual(["db-secret-1", "ghp_value", "hunter2hunter2", "p%40ss-word-1", "p@ss-word-1", "xai-key-value"].sort());
   });
 
   it("renders the verdict first, rows grouped by layer, counts last, without colour codes when level 0", () => {

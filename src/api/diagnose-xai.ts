@@ -55,6 +55,11 @@ export interface XaiOptions {
   onCheckStart?: (check: { id: string; title: string }) => void;
   /** The tool version written into the report. */
   toolVersion?: string;
+  /**
+   * Where the run registers every secret it touches (default: a registry of its own). The CLI
+   * passes one registry to all its runs, so an unexpected error can be redacted with them too.
+   */
+  secrets?: SecretRegistry;
 }
 
 /**
@@ -117,7 +122,7 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
     platform: process.platform,
     userHome: os.homedir(),
     now: () => Date.now(),
-    secrets: new SecretRegistry(),
+    secrets: opts.secrets ?? new SecretRegistry(),
     // Lazy: undici is only loaded when a network check runs.
     http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env, caFile: opts.caFile, ...HTTP_TIMEOUTS }))),
     ...(shared ? { shared } : {}),

@@ -5,8 +5,6 @@ import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { processIO, type IO } from "./io.js";
 import { runProgram } from "./program.js";
-import { EXIT } from "../diagnosis/verdicts.js";
-import { redactString } from "../report/redact.js";
 import { CRITICAL_WAIT_MS, criticalSectionsDone, inCriticalSection } from "../engine/critical.js";
 
 function toolVersion(): string {
@@ -29,11 +27,8 @@ export async function main(argv: string[], io: IO): Promise<number> {
       demo: async (scenario, flags, io2) => (await import("./run-demo.js")).runDemo(scenario, flags, io2, version),
     }, version);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`hermes-doctor: internal error: ${redactString(message.split("\n")[0] ?? "", [])}\n`);
-    if (io.env.HERMES_DOCTOR_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${redactString(err.stack, [])}\n`);
-    io.stderr.write("This is a bug in hermes-doctor; please report it with the command you ran.\n");
-    return EXIT.internal;
+    // Loaded only on a crash; redacts with every secret the run knew (src/cli/crash.ts).
+    return (await import("./crash.js")).reportCrash(err, io);
   }
 }
 

@@ -13,6 +13,7 @@ import { colorLevel, spinnerAllowed, type IO } from "./io.js";
 import { UsageError } from "./options.js";
 import type { DemoFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
+import { processSecrets } from "./crash.js";
 
 /** One scenario's outcome, as --all and --list show it. */
 interface Outcome {
@@ -69,7 +70,8 @@ async function open(scenario: DemoScenario, io: IO, sessions: Set<DemoSession>):
 }
 
 async function diagnose(session: DemoSession, timeoutMs: number, toolVersion: string, onCheckStart?: (c: { title: string }) => void): Promise<Report> {
-  return diagnoseXai({ ...session.xaiOptions, timeoutMs, toolVersion, ...(onCheckStart ? { onCheckStart } : {}) });
+  // The crash handler's registry: an unexpected error is redacted with the demo's tokens too.
+  return diagnoseXai({ ...session.xaiOptions, timeoutMs, toolVersion, secrets: processSecrets, ...(onCheckStart ? { onCheckStart } : {}) });
 }
 
 /** Says plainly what this is, where a reader of this format will see it. */

@@ -12,6 +12,7 @@ import type { XaiFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
 import { checkOutputTargets, writeOutputFile } from "./output-files.js";
 import { publishToGithub } from "./github.js";
+import { processSecrets } from "./crash.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   checkOutputTargets(flags.output ?? []);
@@ -91,6 +92,8 @@ function libraryOptions(flags: XaiFlags, io: IO, toolVersion: string): XaiOption
     timeoutMs: flags.timeout - Math.round(performance.now()),
     env: io.env,
     toolVersion,
+    // Shared with the crash handler: an unexpected error is redacted with these too.
+    secrets: processSecrets,
   };
 }
 

@@ -23,3 +23,39 @@ export class SecretRegistry {
     return [...this.#values].sort((a, b) => b.length - a.length);
   }
 }
+
+/** Names of variables whose value is a secret (`XAI_API_KEY`, `GITHUB_TOKEN`, `SMTP_PASSWORD`…). */
+export const SECRET_VARIABLE_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION/i;
+
+/**
+ * The secrets a set of variables (a .env file, the process environment) holds: the value of every
+ * secret-named variable, and the password of every URL-valued one (`HTTPS_PROXY=http://u:pw@host`),
+ * as written and percent-decoded. Other values (paths, model ids) stay readable.
+ */
+export function secretsInVariables(vars: Readonly<Record<string, string | undefined>>): string[] {
+  const out = new Set<string>();
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value !== "string" || value === "") continue;
+    if (SECRET_VARIABLE_NAME.test(name)) out.add(value);
+    const password = urlPassword(value);
+    if (password) out.add(password).add(safeDecode(password));
+  }
+  return [...out];
+}
+
+function urlPassword(value: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim())) return undefined;
+  try {
+    return new URL(value.trim()).password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -80,8 +80,11 @@ export async function readConfigYaml(path: string): Promise<ConfigRead> {
     if (!isDict(value)) return { kind: "ok", config: {}, notMapping: Array.isArray(value) ? "a list" : typeof value };
     return { kind: "ok", config: value };
   } catch (err) {
-    // toJS throws on alias floods (maxAliasCount) and the like: a finding, never a crash.
-    return { kind: "invalid", code: (err as Error | undefined)?.name === "ReferenceError" ? "ALIAS" : "UNPARSEABLE" };
+    // toJS throws on alias floods (maxAliasCount) and the like: a finding, never a crash. yaml's
+    // maxAliasCount (https://eemeli.org/yaml/#tojs-options) "prevents exponential entity expansion
+    // attacks": doubling aliases (`b: [*a, *a]` 40 levels deep) stand for 2^40 nodes otherwise.
+    if ((err as Error | undefined)?.name === "ReferenceError") return { kind: "invalid", code: "ALIAS", problem: "its aliases (*name) expand it past 1000 nodes, as an alias bomb does" };
+    return { kind: "invalid", code: "UNPARSEABLE" };
   }
 }
 
