@@ -12,6 +12,7 @@ import { colorLevel, spinnerAllowed, type IO } from "./io.js";
 import { UsageError } from "./options.js";
 import type { DemoFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
+import { runBudgetMs } from "./deadline.js";
 
 /** One scenario's outcome, as --all and --list show it. */
 interface Outcome {
@@ -97,7 +98,7 @@ async function one(scenario: DemoScenario, flags: DemoFlags, io: IO, toolVersion
   let report: Report;
   try {
     // As for `xai`, the deadline bounds the whole process, start-up included.
-    report = await diagnose(session, flags.timeout - Math.round(performance.now()), toolVersion, (c) => progress.update(`Checking: ${c.title}…`));
+    report = await diagnose(session, runBudgetMs(flags.timeout), toolVersion, (c) => progress.update(`Checking: ${c.title}…`));
   } finally {
     progress.stop();
   }
