@@ -3,7 +3,7 @@
 import os from "node:os";
 import { builtinRegistry, NETWORK_LAYERS } from "../../checks/index.js";
 import type { DoctorServices } from "../../checks/context.js";
-import { runChecks, withDependencies, type SkipRule } from "../engine/runner.js";
+import { runChecks, withDependencies, type RunSummary, type SkipRule } from "../engine/runner.js";
 import { SecretRegistry } from "../engine/secrets.js";
 import type { Check, RunRecord } from "../engine/types.js";
 import { diagnose } from "../diagnosis/diagnose.js";
@@ -134,7 +134,7 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
   }
 
   const started = Date.now();
-  let summary;
+  let summary: RunSummary | undefined;
   try {
     summary = await runChecks(checks, {
       services,
@@ -144,8 +144,9 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
       ...(opts.onCheckStart ? { onStart: (c: Check<DoctorServices>) => opts.onCheckStart!({ id: c.id, title: c.title }) } : {}),
     });
   } finally {
-    // Destroy, not close: a hung request must not keep the process alive after the deadline.
-    if (http) await http.then((c) => c.close()).catch(() => {});
+    // After the deadline nothing in flight is waited for: a hung request must not keep the
+    // process alive (a plain close waits for it, up to a second).
+    if (http) await http.then((c) => c.close({ abandon: summary?.deadlineHit ?? true })).catch(() => {});
   }
 
   const diagnosed = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit, ...(opts.only?.length ? { only: opts.only } : {}) });

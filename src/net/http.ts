@@ -70,7 +70,8 @@ export type HttpOutcome = HttpResponse | HttpFailure;
 
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpOutcome>;
-  close(): Promise<void>;
+  /** Lets requests in flight finish (bounded), or with `abandon` drops them at once. */
+  close(opts?: { abandon?: boolean }): Promise<void>;
 }
 
 /** Bad client configuration: an unusable --ca-file or proxy variable. The message is for humans. */
@@ -286,10 +287,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
   }
 
-  async function close(): Promise<void> {
+  async function close(opts: { abandon?: boolean } = {}): Promise<void> {
     if (closed) return;
     closed = true;
     release();
+    if (opts.abandon) return dispatcher.destroy().catch(() => undefined);
     // close() waits for in-flight requests; do not let a stuck one hang the doctor's exit.
     let t: NodeJS.Timeout | undefined;
     const grace = new Promise<"late">((r) => (t = setTimeout(() => r("late"), 1_000)));

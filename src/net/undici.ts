@@ -1,6 +1,7 @@
 // The part of undici the HTTP client uses, loaded on first use and once. undici's index.js loads
-// everything it ships (fetch, WebSocket, caches, mocks): about 2.4× the CPU of a bare `node -e ''`
-// and +20 MiB, where the four modules below cost about 0.4× and +11 MiB. They are the very modules
+// everything it ships (fetch, WebSocket, caches, mocks): a process that only requires it takes
+// ~2.4× the CPU of a bare `node -e ''` and +20 MiB; one that requires the four modules below,
+// ~1.5× and +11 MiB. They are the very modules
 // index.js re-exports (nodejs/undici index.js @ v7.30.2, the exact version package.json pins;
 // test/net-undici.test.ts fails if an upgrade moves them), and the api mixin is applied to
 // Dispatcher.prototype exactly as index.js does, so `dispatcher.request()` and ProxyAgent's own
