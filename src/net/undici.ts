@@ -23,6 +23,9 @@ export function undici(): UndiciParts {
   if (parts) return parts;
   const Dispatcher = require("undici/lib/dispatcher/dispatcher.js") as { prototype: object };
   Object.assign(Dispatcher.prototype, require("undici/lib/api/index.js") as object);
+  // llhttp's WebAssembly is decoded from base64 when first required (10–30 ms): read it now, so the
+  // first connection only compiles it (client-h1.js lazyllhttp(); after main.ts's --liftoff-only).
+  require("undici/lib/llhttp/llhttp_simd-wasm.js");
   parts = {
     Agent: require("undici/lib/dispatcher/agent.js") as typeof Agent,
     buildConnector: require("undici/lib/core/connect.js") as typeof buildConnector,
