@@ -3,7 +3,7 @@ import type { EndpointsData } from "./net-endpoints.js";
 import type { IssuerData } from "./net-issuer.js";
 import { parseDiscovery } from "../src/xai/oauth.js";
 import { validateEndpoint } from "../src/xai/endpoints.js";
-import { retryAfterSeconds } from "../src/net/http.js";
+import { retryAfterSeconds } from "../src/net/retry-after.js";
 import { retryAfterText } from "./support.js";
 
 export interface DiscoveryData {

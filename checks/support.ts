@@ -1,7 +1,8 @@
 // Shared glue for the network checks: turning a transport failure or an xAI error answer
 // into a check outcome with the right finding code and fix. No check formats its own text twice.
 import type { CheckOutcome, Fix } from "../src/engine/types.js";
-import { retryAfterSeconds, type HttpFailure, type HttpResponse } from "../src/net/http.js";
+import type { HttpFailure, HttpResponse } from "../src/net/http.js";
+import { retryAfterSeconds } from "../src/net/retry-after.js";
 import { transportVerdict } from "../src/xai/http-verdicts.js";
 import type { ApiErrorClass, SignatureVerdict } from "../src/xai/signatures.js";
 import { RELOGIN_COMMAND } from "../src/xai/constants.js";

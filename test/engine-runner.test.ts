@@ -121,6 +121,25 @@ describe("runChecks", () => {
     expect(records[0]).toMatchObject({ status: "fail", code: "timed_out" });
   });
 
+  it("leaves no timer behind when the deadline falls after some checks had finished", async () => {
+    // A finished check's signal still fires at the run's deadline; it must not start a grace
+    // timer that keeps the process alive after the report. Order, not speed: a.stuck ignores its
+    // own 50 ms budget, so the run's deadline (100 ms) falls inside its 150 ms grace.
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const held: AbortSignal[] = []; // a signal nobody holds may be collected unfired
+    const done: Check["run"] = async (ctx) => {
+      held.push(ctx.signal);
+      return { status: "pass", summary: "ok" };
+    };
+    const checks = [check("a.done", done), check("a.also", done), check("a.stuck", () => new Promise(() => {}), { timeoutMs: 50 })];
+    const { records, deadlineHit } = await runChecks(checks, { services: {}, timeoutMs: 100 });
+    expect(deadlineHit).toBe(true);
+    expect(records.map((r) => r.status)).toEqual(["pass", "pass", "error"]);
+    expect(held.every((s) => s.aborted)).toBe(true);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it("ends the whole run at the overall deadline: running checks stop, waiting ones never start", async () => {
     const checks = [
       check("a.slow", async () => {

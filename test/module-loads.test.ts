@@ -1,103 +1,84 @@
-// The commands people run load none of the heavy packages (docs/performance.md: importing zod
-// alone costs about the whole start-up budget of `xai --offline`). Proved, not timed: the built
-// CLI runs with a module-load hook (test/helpers/record-loads.mjs) that lists every URL the ESM
-// loader loads. zod stays for `schema` and `npm run schema`, which the last case checks it still
-// loads (so the hook is seen to work). Extend HEAVY as more packages leave the runtime path.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+// What a command loads, through the built CLI: a path that sends nothing never loads undici, a
+// missing config.yaml never loads the YAML parser, and only coloured text loads chalk. Each test
+// has a positive control (the same trace seeing the package when it is needed), so an empty trace
+// cannot pass. Module loads, never timings (the cost itself is measured by `npm run bench`).
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeHermesHome, xaiAuthStore } from "../fixtures/hermes-store.js";
 import { makeAccessToken, makeOpaqueToken } from "../fixtures/tokens.js";
-import { runCli, type CliRun } from "./helpers/cli.js";
+import { parseJson } from "./helpers/cli.js";
+import { sandbox, type Sandbox } from "./helpers/home.js";
 import { loginWith, useEmulatorAndSandbox } from "./helpers/emulated.js";
+import { traceModules } from "./helpers/module-trace.js";
 
-/** Packages no runtime command may load. */
-const HEAVY = ["zod"];
+const tokens = () => ({ access_token: makeAccessToken(), refresh_token: makeOpaqueToken("rt") });
 
-const HOOK = pathToFileURL(path.join(import.meta.dirname, "helpers/record-loads.mjs")).href;
-const { emulator, sb } = useEmulatorAndSandbox();
-
-/** Runs the CLI and returns its run and the package names (node_modules/<name>/) it loaded. */
-async function packagesLoadedBy(args: string[], input?: string): Promise<{ run: CliRun; packages: Set<string> }> {
-  const file = path.join(sb().dir, "loads.txt");
-  const run = await runCli(args, {
-    env: { HOME: sb().userHome, TMPDIR: sb().dir, NODE_OPTIONS: `--import ${HOOK}`, HD_TEST_LOADS_FILE: file },
-    ...(input !== undefined ? { input } : {}),
+describe("offline and local commands", () => {
+  let sb: Sandbox;
+  beforeEach(async () => {
+    sb = await sandbox();
   });
-  const urls = (await readFile(file, "utf8")).split("\n").filter(Boolean);
-  // The hook saw the CLI itself load: an empty list would prove nothing.
-  expect(urls.some((u) => u.endsWith("/dist/src/cli/main.js")), urls.join("\n")).toBe(true);
-  const packages = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
-  return { run, packages };
-}
+  afterEach(async () => {
+    await sb.cleanup();
+  });
+  const xai = (args: string[], env: Record<string, string> = {}) => traceModules(["xai", "--home", sb.hermes, ...args], { env: { HOME: sb.userHome, ...env } });
 
-const heavyIn = (packages: Set<string>) => HEAVY.filter((p) => packages.has(p));
-
-async function validHome(): Promise<string> {
-  const home = path.join(sb().userHome, ".hermes");
-  await writeHermesHome(home, { auth: xaiAuthStore({ access_token: makeAccessToken(), refresh_token: makeOpaqueToken("rt") }) });
-  return home;
-}
-
-describe("runtime commands load no heavy package", { timeout: 60_000 }, () => {
-  it("xai --offline --json", async () => {
-    const { run, packages } = await packagesLoadedBy(["xai", "--offline", "--json", "--home", await validHome()]);
-    expect(JSON.parse(run.stdout).verdict.code, run.stderr).toBe("local_ok");
-    expect(heavyIn(packages)).toEqual([]);
+  it("xai --offline --json without config.yaml loads neither undici, yaml nor chalk", async () => {
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()) });
+    const t = await xai(["--offline", "--json"], { FORCE_COLOR: "1" });
+    expect(parseJson(t.run).verdict.code).toBe("local_ok");
+    expect(t.loads("commander")).toBe(true); // the trace sees packages
+    expect(t.loads("undici")).toBe(false);
+    expect(t.loads("yaml")).toBe(false);
+    expect(t.loads("chalk")).toBe(false);
   });
 
-  it("xai --offline with a malformed store (the shape checks run and report)", async () => {
-    const home = path.join(sb().userHome, ".hermes");
-    const store = xaiAuthStore({ access_token: makeAccessToken(), refresh_token: makeOpaqueToken("rt") }) as any;
-    store.providers["xai-oauth"].tokens = "not an object";
-    store.credential_pool = {};
-    await writeHermesHome(home, { auth: store });
-    const { run, packages } = await packagesLoadedBy(["xai", "--offline", "--json", "--home", home]);
-    expect(JSON.parse(run.stdout).verdict.code, run.stderr).toBe("state_invalid");
-    expect(heavyIn(packages)).toEqual([]);
+  it("an empty config.yaml needs no parser; one with something in it loads yaml", async () => {
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()), config: "\n  \n" });
+    const empty = await xai(["--offline", "--json"]);
+    expect(parseJson(empty.run).checks.find((c: { id: string }) => c.id === "config.provider").status).toBe("pass");
+    expect(empty.loads("yaml")).toBe(false);
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()), config: "model:\n  provider: xai-oauth\n" });
+    const full = await xai(["--offline", "--json"]);
+    expect(parseJson(full.run).verdict.code).toBe("local_ok");
+    expect(full.loads("yaml")).toBe(true);
   });
 
-  it("xai online, against the emulator", async () => {
+  it("text loads chalk only when it is coloured; JUnit and Markdown never", async () => {
+    await writeHermesHome(sb.hermes, { auth: xaiAuthStore(tokens()) });
+    const plain = await xai(["--offline"]);
+    expect(plain.run.stdout).toContain("hermes-doctor xai");
+    expect(plain.run.stdout).not.toContain("\u001b[");
+    expect(plain.loads("chalk")).toBe(false);
+    for (const format of ["junit", "markdown"]) {
+      const t = await xai(["--offline", "--format", format], { FORCE_COLOR: "1" });
+      expect(t.run.code, format).toBe(0);
+      expect(t.loads("chalk"), format).toBe(false);
+    }
+    const coloured = await xai(["--offline"], { FORCE_COLOR: "1" });
+    expect(coloured.run.stdout).toContain("\u001b[");
+    expect(coloured.loads("chalk")).toBe(true);
+  });
+
+  it("checks, schema and triage send nothing and load no undici", async () => {
+    for (const args of [["checks", "--json"], ["schema", "report"], ["triage", "--json", "/dev/null"]]) {
+      const t = await traceModules(args, { env: { HOME: sb.userHome } });
+      expect(t.run.stderr, args.join(" ")).toBe(""); // triage exits 1 for an unknown verdict
+      expect(t.run.stdout, args.join(" ")).toMatch(/^\{/);
+      expect(t.loads("commander"), args.join(" ")).toBe(true);
+      expect(t.loads("undici"), args.join(" ")).toBe(false);
+    }
+  });
+});
+
+describe("an online run", () => {
+  const { emulator, sb } = useEmulatorAndSandbox();
+
+  it("loads the parts of undici the client uses, not its index (fetch, WebSocket, caches, mocks)", async () => {
     await loginWith(emulator(), sb(), "healthy");
-    const { run, packages } = await packagesLoadedBy(["xai", "--json", "--read-only", "--home", sb().hermes, "--issuer", emulator().issuer, "--api-base", emulator().apiBase]);
-    expect(JSON.parse(run.stdout).verdict.code, run.stderr).toBe("healthy");
-    expect(heavyIn(packages)).toEqual([]);
-  });
-
-  it("xai --all-profiles --offline --json", async () => {
-    const { run, packages } = await packagesLoadedBy(["xai", "--all-profiles", "--offline", "--json", "--home", await validHome()]);
-    expect(JSON.parse(run.stdout).allProfiles, run.stderr).toBe(true);
-    expect(heavyIn(packages)).toEqual([]);
-  });
-
-  it("checks and checks --json", async () => {
-    for (const args of [["checks"], ["checks", "--json"]]) {
-      const { run, packages } = await packagesLoadedBy(args);
-      expect(run.code, run.stderr).toBe(0);
-      expect(heavyIn(packages)).toEqual([]);
-    }
-  });
-
-  it("triage, text and JSON", async () => {
-    const log = "HTTP 401 from https://api.x.ai/v1/chat/completions\n";
-    for (const args of [["triage", "-"], ["triage", "--format", "json", "-"]]) {
-      const { run, packages } = await packagesLoadedBy(args, log);
-      expect(run.stdout.length, run.stderr).toBeGreaterThan(0);
-      if (args.includes("json")) expect(JSON.parse(run.stdout).command).toBe("triage");
-      expect(heavyIn(packages)).toEqual([]);
-    }
-  });
-
-  it("demo", async () => {
-    const { run, packages } = await packagesLoadedBy(["demo", "--format", "json"]);
-    expect(JSON.parse(run.stdout).verdict.code, run.stderr).toBe("entitlement_denied");
-    expect(heavyIn(packages)).toEqual([]);
-  });
-
-  it("schema report still builds from the zod models (and the hook sees zod load)", async () => {
-    const { run, packages } = await packagesLoadedBy(["schema", "report"]);
-    expect(JSON.parse(run.stdout).title, run.stderr).toBe("hermes-doctor report");
-    expect(packages.has("zod")).toBe(true);
+    const t = await traceModules(["xai", "--json", "--home", sb().hermes, "--issuer", emulator().issuer, "--api-base", emulator().apiBase], { env: { HOME: sb().userHome } });
+    expect(parseJson(t.run).verdict.code).toBe("healthy");
+    expect(t.loadsFile("undici/lib/dispatcher/agent.js")).toBe(true);
+    expect(t.loadsFile("undici/index.js")).toBe(false);
+    expect(t.loadsFile("undici/lib/web/fetch/")).toBe(false);
   });
 });

@@ -2,11 +2,13 @@
 // without colour, collapsed and verbose. Update after an intended change with `npx vitest run
 // test/text-golden.test.ts -u` and read the diff.
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { Chalk } from "chalk";
 import { buildReport } from "../src/report/build.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
 import { fitFixes } from "../src/diagnosis/fit-fixes.js";
 import { renderAllProfilesText, renderText, wrapText } from "../src/report/text.js";
+import { renderReport } from "../src/report/render.js";
 import type { RunRecord } from "../src/engine/types.js";
 import type { AllProfilesReport } from "../src/report/model.js";
 
@@ -64,6 +66,18 @@ describe("text report goldens", () => {
     };
     await expect(renderAllProfilesText(all, { chalk: plain, columns: 80 })).toMatchFileSnapshot("golden/all-profiles-80.txt");
     await expect(renderAllProfilesText(all, { chalk: plain, columns: 40 })).toMatchFileSnapshot("golden/all-profiles-40.txt");
+  });
+});
+
+describe("the dispatcher renders the goldens byte for byte", () => {
+  const golden = (name: string) => readFileSync(new URL(`golden/${name}`, import.meta.url), "utf8");
+  it("no colour without chalk, colour through it", () => {
+    for (const columns of [80, 40]) {
+      expect(renderReport(fixture(), "text", { columns })).toBe(golden(`text-${columns}.txt`));
+      expect(renderReport(fixture(), "text", { columns, colorLevel: 0 })).toBe(golden(`text-${columns}.txt`));
+      expect(renderReport(fixture(), "text", { columns, colorLevel: 1 })).toBe(golden(`text-${columns}-color.txt`));
+    }
+    expect(renderReport(fixture(), "text", { columns: 80, verbose: true })).toBe(golden("text-80-verbose.txt"));
   });
 });
 

@@ -3,7 +3,7 @@
 import os from "node:os";
 import { builtinRegistry, NETWORK_LAYERS } from "../../checks/index.js";
 import type { DoctorServices } from "../../checks/context.js";
-import { runChecks, type SkipRule } from "../engine/runner.js";
+import { runChecks, withDependencies, type RunSummary, type SkipRule } from "../engine/runner.js";
 import { SecretRegistry } from "../engine/secrets.js";
 import type { Check, RunRecord } from "../engine/types.js";
 import { diagnose } from "../diagnosis/diagnose.js";
@@ -15,6 +15,7 @@ import { doctorFlagsFor, fitFixes, type FixScope } from "../diagnosis/fit-fixes.
 import path from "node:path";
 import { CaFileError, readCaFile } from "../net/ca-file.js";
 import type { HttpClient } from "../net/http.js";
+import { loadHttp, preloadHttp } from "../net/load-http.js";
 import { isCi, type Env } from "./env.js";
 import { OptionsError } from "./errors.js";
 
@@ -103,6 +104,8 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
   const endpoints = endpointsOrOptionsError(opts, env);
   grokBaseOrOptionsError(opts, env);
   if (opts.caFile !== undefined) caFileOrOptionsError(opts.caFile);
+  // A run that may send starts loading the HTTP stack now, in parallel with the local checks.
+  if (!offline && maySend(checks, opts.only)) preloadHttp();
   let http: Promise<HttpClient> | undefined;
   const services: DoctorServices = {
     options: {
@@ -123,8 +126,8 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
     userHome: os.homedir(),
     now: () => Date.now(),
     secrets: opts.secrets ?? new SecretRegistry(),
-    // Lazy: undici is only loaded when a network check runs.
-    http: () => (http ??= import("../net/http.js").then((m) => m.createHttpClient({ env, caFile: opts.caFile, ...HTTP_TIMEOUTS }))),
+    // Made on first use: an offline run never loads undici.
+    http: () => (http ??= loadHttp().then((m) => m.createHttpClient({ env, caFile: opts.caFile, ...HTTP_TIMEOUTS }))),
     ...(shared ? { shared } : {}),
   };
 
@@ -136,7 +139,7 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
   }
 
   const started = Date.now();
-  let summary;
+  let summary: RunSummary | undefined;
   try {
     summary = await runChecks(checks, {
       services,
@@ -146,8 +149,9 @@ export async function diagnoseXaiRun(opts: XaiOptions, shared?: DoctorServices["
       ...(opts.onCheckStart ? { onStart: (c: Check<DoctorServices>) => opts.onCheckStart!({ id: c.id, title: c.title }) } : {}),
     });
   } finally {
-    // Destroy, not close: a hung request must not keep the process alive after the deadline.
-    if (http) await http.then((c) => c.close()).catch(() => {});
+    // After the deadline nothing in flight is waited for: a hung request must not keep the
+    // process alive (a plain close waits for it, up to a second).
+    if (http) await http.then((c) => c.close({ abandon: summary?.deadlineHit ?? true })).catch(() => {});
   }
 
   const diagnosed = diagnose({ records: summary.records, deadlineHit: summary.deadlineHit, ...(opts.only?.length ? { only: opts.only } : {}) });
@@ -190,6 +194,12 @@ function fixScope(opts: XaiOptions, homeDetails: Record<string, unknown>, userHo
     ...(resolved ? { shownHome: tildePath(homeDetails.home as string, userHome, platform) } : {}),
     doctorFlags: doctorFlagsFor({ home: homeFlag, profile, issuer: opts.issuer, apiBase: opts.apiBase, grokBase: opts.grokBase, caFile: opts.caFile }),
   };
+}
+
+/** Whether a network check is part of the run (all of them, or one that --only selects). */
+function maySend(checks: readonly Check<DoctorServices, any>[], only: readonly string[] | undefined): boolean {
+  const selected = only?.length ? withDependencies(checks, only) : undefined;
+  return checks.some((c) => NETWORK_LAYERS.includes(c.layer) && (!selected || selected.has(c.id)));
 }
 
 /** Unknown ids in only / skip are option errors, with the list command as the fix. */

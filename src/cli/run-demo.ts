@@ -1,7 +1,6 @@
 // `hermes-doctor demo [SCENARIO]`: the real `xai` diagnosis (diagnoseXai + renderReport) against
 // the loopback xAI emulator and a throw-away Hermes home, which are removed at the end, on an
 // error and on Ctrl-C. Nothing here is a recording: every line comes from a live run.
-import { Chalk } from "chalk";
 import { diagnoseXai } from "../api/diagnose-xai.js";
 import { isScenario, SCENARIOS } from "../../fixtures/emulator/server.js";
 import { DEFAULT_DEMO_SCENARIO, demoScenario, demoScenarios, type DemoScenario } from "../demo/scenarios.js";
@@ -14,6 +13,7 @@ import { UsageError } from "./options.js";
 import type { DemoFlags } from "./program.js";
 import { startProgress } from "./spinner.js";
 import { processSecrets } from "./crash.js";
+import { runBudgetMs } from "./deadline.js";
 
 /** One scenario's outcome, as --all and --list show it. */
 interface Outcome {
@@ -75,15 +75,16 @@ async function diagnose(session: DemoSession, timeoutMs: number, toolVersion: st
 }
 
 /** Says plainly what this is, where a reader of this format will see it. */
-function banner(session: DemoSession, flags: DemoFlags, io: IO): void {
+async function banner(session: DemoSession, flags: DemoFlags, io: IO): Promise<void> {
   const s = session.scenario;
   const text =
     `DEMO: not your Hermes login. hermes-doctor is diagnosing a throw-away Hermes home (${session.home}) ` +
     `logged in to a local xAI emulator at ${session.origin}; nothing is sent to real xAI. ` +
     `Scenario ${s.name}: ${s.description}. Both are removed when the demo ends.`;
   if (flags.format === "text") {
-    const chalk = new Chalk({ level: colorLevel(io.stdout, io.env, flags.color) });
-    io.stdout.write(`${chalk.bold.yellow(text)}\n\n`);
+    const level = colorLevel(io.stdout, io.env, flags.color);
+    // chalk only for colour: a plain run never loads it.
+    io.stdout.write(`${level ? new (await import("chalk")).Chalk({ level }).bold.yellow(text) : text}\n\n`);
   } else if (flags.format === "markdown") {
     io.stdout.write(`> **${text}**\n\n`);
   } else {
@@ -94,12 +95,12 @@ function banner(session: DemoSession, flags: DemoFlags, io: IO): void {
 
 async function one(scenario: DemoScenario, flags: DemoFlags, io: IO, toolVersion: string, sessions: Set<DemoSession>): Promise<number> {
   const session = await open(scenario, io, sessions);
-  banner(session, flags, io);
+  await banner(session, flags, io);
   const progress = await startProgress(spinnerAllowed(io.stderr, io.env, flags.format), io.stderr, "Checking the demo xAI login…");
   let report: Report;
   try {
     // As for `xai`, the deadline bounds the whole process, start-up included.
-    report = await diagnose(session, flags.timeout - Math.round(performance.now()), toolVersion, (c) => progress.update(`Checking: ${c.title}…`));
+    report = await diagnose(session, runBudgetMs(flags.timeout), toolVersion, (c) => progress.update(`Checking: ${c.title}…`));
   } finally {
     progress.stop();
   }

@@ -13,6 +13,7 @@ import { startProgress } from "./spinner.js";
 import { checkOutputTargets, writeOutputFile } from "./output-files.js";
 import { publishToGithub } from "./github.js";
 import { processSecrets } from "./crash.js";
+import { runBudgetMs } from "./deadline.js";
 
 export async function runXai(flags: XaiFlags, io: IO, toolVersion: string): Promise<number> {
   checkOutputTargets(flags.output ?? []);
@@ -88,8 +89,8 @@ function libraryOptions(flags: XaiFlags, io: IO, toolVersion: string): XaiOption
     caFile: flags.caFile,
     only: flags.only,
     skip: flags.skip,
-    // --timeout bounds the whole process, start-up included, so a script can rely on it.
-    timeoutMs: flags.timeout - Math.round(performance.now()),
+    // --timeout bounds the whole process, start-up and exit included, so a script can rely on it.
+    timeoutMs: runBudgetMs(flags.timeout),
     env: io.env,
     toolVersion,
     // Shared with the crash handler: an unexpected error is redacted with these too.

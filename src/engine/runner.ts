@@ -108,11 +108,12 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
     let graceTimer: NodeJS.Timeout | undefined;
     // A check that ignores its signal still cannot hold the run: after the grace we stop waiting,
     // unless a critical section (a token save) is running: that is waited for, bounded.
-    const hardStop = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => {
-        graceTimer = setTimeout(() => void criticalSectionsDone(CRITICAL_WAIT_MS).then(() => reject(signal.reason)), ABORT_GRACE_MS);
-      }, { once: true });
-    });
+    let stopWaiting!: (reason: unknown) => void;
+    const hardStop = new Promise<never>((_, reject) => (stopWaiting = reject));
+    const onAbort = () => {
+      graceTimer = setTimeout(() => void criticalSectionsDone(CRITICAL_WAIT_MS).then(() => stopWaiting(signal.reason)), ABORT_GRACE_MS);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
     opts.onStart?.(check);
     try {
       const outcome = await Promise.race([check.run(contextFor(signal, t0 + budget)), hardStop]);
@@ -132,6 +133,9 @@ export async function runChecks<S>(checks: readonly Check<S>[], opts: RunOptions
         finish(check, { status: "error", code: "check_crashed", summary: `the check itself failed: ${errorMessage(err)}` }, t0);
       }
     } finally {
+      // A finished check's signal still fires at the run's deadline: no grace timer may start
+      // then (one per finished check kept the process alive 150 ms after the report).
+      signal.removeEventListener("abort", onAbort);
       clearTimeout(timer);
       clearTimeout(graceTimer);
     }

@@ -3,7 +3,6 @@
 // back to the default config), hermes_cli/auth.py resolve_provider / _env_key_auto_detected /
 // _PROVIDER_ALIASES / the registry order. shared/reference §6.
 import { isDict } from "./json.js";
-import YAML from "yaml";
 import { readBoundedText } from "./safe-read.js";
 
 export type ConfigRead =
@@ -67,6 +66,10 @@ export async function readConfigYaml(path: string): Promise<ConfigRead> {
   const text = read.text;
   const deep = yamlTooDeep(text);
   if (deep) return { kind: "invalid", code: "TOO_DEEP", ...deep, problem: `nested more than ${MAX_YAML_DEPTH} levels deep` };
+  // Nothing but YAML white space (the parser gives null, an empty config) needs no parser: only a
+  // real text loads it (about half a bare node's start-up). Not trim(): U+00A0 is a YAML scalar.
+  if (/^[ \t\r\n]*$/.test(text)) return { kind: "ok", config: {} };
+  const YAML = (await import("yaml")).default;
   // PyYAML semantics: YAML 1.1 scalars (yes/no are booleans) and duplicate keys allowed (last wins).
   try {
     const doc = YAML.parseDocument(text, { version: "1.1", uniqueKeys: false, merge: true });

@@ -1,11 +1,13 @@
-// The doctor's only HTTP client: undici `request` (not fetch, which hides the error code;
-// stack-notes §1.4) on an explicit dispatcher, with proxy settings taken from an env snapshot.
-// request() never throws for transport problems; it returns a classified failure.
+// The doctor's only HTTP client: undici's `dispatcher.request` (not fetch, which hides the error
+// code; stack-notes §1.4) on an explicit dispatcher, with proxy settings taken from an env snapshot.
+// request() never throws for transport problems; it returns a classified failure. undici itself
+// is loaded on the first createHttpClient (or loadUndici), never at import: see ./undici.ts.
 
 import { readBoundedSync } from "../hermes/safe-read.js";
 import { performance } from "node:perf_hooks";
 import tls from "node:tls";
-import { Agent, EnvHttpProxyAgent, buildConnector, request as undiciRequest, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { undici } from "./undici.js";
 import { CaFileError, PEM_RE, readCaFile } from "./ca-file.js";
 import { classifyTransportError, type TransportFailure } from "./classify.js";
 import { ProxyConfigError, type ProxyEnv, hasProxy, proxyForUrl, readProxyEnv, safeProxyOrigin } from "./proxy.js";
@@ -13,6 +15,8 @@ import { phasesForError, retainChannels, timedConnector, toTimings, traced, type
 
 export type { Timings } from "./timings.js";
 export type { TransportFailure, TransportKind } from "./classify.js";
+export { retryAfterSeconds } from "./retry-after.js";
+export { undici as loadUndici } from "./undici.js";
 
 export interface HttpClientOptions {
   /** Proxy variables (and NODE_EXTRA_CA_CERTS) are read from here, never from process.env. */
@@ -66,7 +70,8 @@ export type HttpOutcome = HttpResponse | HttpFailure;
 
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpOutcome>;
-  close(): Promise<void>;
+  /** Lets requests in flight finish (bounded), or with `abandon` drops them at once. */
+  close(opts?: { abandon?: boolean }): Promise<void>;
 }
 
 /** Bad client configuration: an unusable --ca-file or proxy variable. The message is for humans. */
@@ -142,19 +147,6 @@ async function readCapped(body: Dispatcher.ResponseData["body"], cap: number): P
   return { buf: Buffer.concat(chunks), truncated: false };
 }
 
-/**
- * Retry-After in whole seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date, the latter taken
- * relative to the answer's Date header, else our clock). Undefined when absent or unparsable.
- */
-export function retryAfterSeconds(res: Pick<HttpResponse, "headers" | "date">, nowMs: number = Date.now()): number | undefined {
-  const raw = res.headers["retry-after"]?.trim();
-  if (!raw) return undefined;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  const at = Date.parse(raw);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.round((at - (res.date?.getTime() ?? nowMs)) / 1000));
-}
-
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   let proxyEnv: ProxyEnv;
   try {
@@ -164,6 +156,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     throw err;
   }
   const ca = buildCa(opts);
+  const { Agent, EnvHttpProxyAgent, buildConnector } = undici();
   const connectTimeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_MS;
   const tlsOpts = { timeout: connectTimeout, ...(ca ? { ca } : {}) };
   const connect = timedConnector(buildConnector(tlsOpts));
@@ -175,7 +168,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   let dispatcher: Dispatcher;
   try {
     dispatcher = hasProxy(proxyEnv)
-      ? new EnvHttpProxyAgent({
+      ? new (EnvHttpProxyAgent())({
           ...common,
           // Explicit "" so undici never falls back to process.env.
           httpProxy: proxyEnv.httpProxy ?? "",
@@ -243,8 +236,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (ac.signal.aborted) throw ac.signal.reason;
       res = await Promise.race([
         traced(trace, () =>
-          undiciRequest(url, {
-            dispatcher,
+          dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
             method: req.method,
             headers,
             ...(body !== undefined ? { body } : {}),
@@ -293,10 +287,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
   }
 
-  async function close(): Promise<void> {
+  async function close(opts: { abandon?: boolean } = {}): Promise<void> {
     if (closed) return;
     closed = true;
     release();
+    if (opts.abandon) return dispatcher.destroy().catch(() => undefined);
     // close() waits for in-flight requests; do not let a stuck one hang the doctor's exit.
     let t: NodeJS.Timeout | undefined;
     const grace = new Promise<"late">((r) => (t = setTimeout(() => r("late"), 1_000)));

@@ -1,10 +1,10 @@
 // One dispatcher from a report and a format to text, shared by stdout and any file output.
-import { Chalk } from "chalk";
+import { createRequire } from "node:module";
 import type { AllProfilesReport, Report } from "./model.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderAllProfilesText, renderText } from "./text.js";
+import { renderAllProfilesText, renderText, type Colours } from "./text.js";
 
 import type { Format } from "./formats.js";
 
@@ -18,6 +18,19 @@ export interface RenderStyle {
   columns?: number;
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * chalk only when colour is wanted: JSON, JUnit, Markdown and plain text never load it. Node
+ * ≥ 20.19 (package.json engines) require()s an ES module synchronously and without a warning
+ * (https://nodejs.org/en/blog/release/v20.19.0), so rendering stays synchronous.
+ */
+function colours(level: RenderStyle["colorLevel"]): Colours | undefined {
+  if (!level) return undefined;
+  const { Chalk } = require("chalk") as typeof import("chalk");
+  return new Chalk({ level });
+}
+
 export function renderReport(report: Report, format: Format, style: RenderStyle = {}): string {
   switch (format) {
     case "json":
@@ -27,7 +40,7 @@ export function renderReport(report: Report, format: Format, style: RenderStyle 
     case "markdown":
       return renderMarkdown(report);
     case "text":
-      return renderText(report, { chalk: new Chalk({ level: style.colorLevel ?? 0 }), verbose: style.verbose, columns: style.columns });
+      return renderText(report, { chalk: colours(style.colorLevel), verbose: style.verbose, columns: style.columns });
   }
 }
 
@@ -50,6 +63,6 @@ export function renderAllProfiles(all: AllProfilesReport, format: (typeof ALL_PR
         ...all.reports.map((r, i) => `## ${all.summary[i]?.profile === "default" ? "default (the root)" : `profile ${all.summary[i]?.profile}`}\n\n${renderMarkdown(r)}`),
       ].join("\n");
     case "text":
-      return renderAllProfilesText(all, { chalk: new Chalk({ level: style.colorLevel ?? 0 }), verbose: style.verbose, columns: style.columns });
+      return renderAllProfilesText(all, { chalk: colours(style.colorLevel), verbose: style.verbose, columns: style.columns });
   }
 }

@@ -1,13 +1,22 @@
 // The human format: verdict first, calm grouped rows, counts last. A pure function of the
-// report; colour comes in as a Chalk instance whose level the CLI decided, the width as the
-// terminal's columns (unknown or 0: 80). Prose wraps to the width; a command never does, so it
-// stays copy-pastable. Passing rows collapse to one line per layer unless verbose; failing,
-// warning and skipped rows are always shown.
-import { Chalk, type ChalkInstance } from "chalk";
+// report; colour comes in as a Chalk instance whose level the CLI decided (none: plain text,
+// without loading chalk), the width as the terminal's columns (unknown or 0: 80). Prose wraps
+// to the width; a command never does, so it stays copy-pastable. Passing rows collapse to one
+// line per layer unless verbose; failing, warning and skipped rows are always shown.
 import type { AllProfilesReport, CheckEntry, Report } from "./model.js";
 
+/** The styles the text format uses; a Chalk instance is one. */
+export type Colours = Record<"bold" | "dim" | "cyan" | "green" | "red" | "yellow", (text: string) => string>;
+
+const unstyled = (text: string): string => text;
+/**
+ * No colour: what chalk does at level 0 with one argument, return it unchanged
+ * (chalk/chalk source/index.js applyStyle, v5.6.2), so plain text needs no chalk at all.
+ */
+const PLAIN: Colours = { bold: unstyled, dim: unstyled, cyan: unstyled, green: unstyled, red: unstyled, yellow: unstyled };
+
 export interface TextStyle {
-  chalk?: ChalkInstance;
+  chalk?: Colours;
   verbose?: boolean;
   /** Terminal width; unknown or 0 means 80. */
   columns?: number;
@@ -30,7 +39,7 @@ const LAYER_TITLES: Record<string, string> = {
 
 /** What every section renderer gets: colour, width and the one line-wrapper. */
 interface Pen {
-  c: ChalkInstance;
+  c: Colours;
   width: number;
   verbose: boolean;
   /** Wraps `text` (may hold colour) to the width: `first` before line 1, `next` before the rest. */
@@ -59,7 +68,7 @@ export function renderAllProfilesText(all: AllProfilesReport, style: TextStyle =
 }
 
 function pen(style: TextStyle): Pen {
-  const c = style.chalk ?? new Chalk({ level: 0 });
+  const c = style.chalk ?? PLAIN;
   const cols = style.columns && style.columns > 0 ? style.columns : DEFAULT_COLUMNS;
   const width = Math.max(MIN_COLUMNS, cols);
   return { c, width, verbose: Boolean(style.verbose), wrap: (text, first, next = first) => wrapText(text, width, first, next) };
