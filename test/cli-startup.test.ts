@@ -35,13 +35,22 @@ describe("start-up paths", () => {
     expect(run.loaded.filter((url) => !url.startsWith("node:"))).toEqual([`${DIST}/src/cli/main.js`]);
   });
 
-  it.each([["checks"], ["checks", "--json"]])("%j lists from the catalogue: no check module, zod, yaml, undici, chalk or ora", async (...args) => {
+  it.each([["checks"], ["checks", "--json"], ["checks", "--format", "json"]])("%j lists from the catalogue: no check module, zod, yaml, undici, chalk or ora", async (...args) => {
     const run = await traced(args);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("store.parse");
     expect(run.loaded).toContain(`${DIST}/checks/catalogue.js`);
     expect(run.loaded.filter((url) => url.startsWith(`${DIST}/checks/`))).toEqual([`${DIST}/checks/catalogue.js`]);
     expect(run.loaded.filter((url) => HEAVY.test(url))).toEqual([]);
+  });
+
+  it("`checks` and `checks --json` skip commander and print exactly what the parsed command prints", async () => {
+    for (const [plain, parsed] of [[["checks"], ["checks", "--format", "text"]], [["checks", "--json"], ["checks", "--format", "json"]]]) {
+      const [fast, slow] = await Promise.all([traced(plain!), traced(parsed!)]);
+      expect(fast.loaded.filter((url) => url.includes("/node_modules/commander/")), plain!.join(" ")).toEqual([]);
+      expect(slow.loaded.some((url) => url.includes("/node_modules/commander/")), parsed!.join(" ")).toBe(true);
+      expect([fast.code, fast.stdout]).toEqual([slow.code, slow.stdout]);
+    }
   });
 
   it("checks --plugin still loads the real registry (the plugin is validated against it)", async () => {

@@ -5,7 +5,7 @@
 import type { IO } from "./io.js";
 import type { ChecksFlags } from "./program.js";
 import type { Check } from "../engine/types.js";
-import { EXIT } from "../diagnosis/verdicts.js";
+import { EXIT } from "../diagnosis/exit-codes.js";
 import type { CheckList } from "../report/check-list.js";
 import { BUILTIN_CHECKS } from "../../checks/catalogue.js";
 

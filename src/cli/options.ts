@@ -1,7 +1,7 @@
 // Flag values -> validated options. Every bad value becomes a UsageError with one line
 // that says what is wrong and what would be right (exit 2).
 import { InvalidArgumentError } from "commander";
-import { normalizeProfileName } from "../hermes/home.js";
+import { normalizeProfileName } from "../hermes/profile-name.js";
 
 export class UsageError extends Error {}
 

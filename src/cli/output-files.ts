@@ -1,6 +1,5 @@
 // --output FORMAT=FILE: one run, several formats. Targets are checked before anything runs (so a
 // typo never costs an inference probe) and written atomically (temp file beside it, then rename).
-import { randomBytes } from "node:crypto";
 import { accessSync, constants, statSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -57,6 +56,8 @@ export function checkOutputTargets(targets: readonly OutputTarget[], cwd = proce
 /** Writes text to file atomically: a temp file in the same folder, then rename over the target. */
 export async function writeOutputFile(file: string, text: string): Promise<void> {
   const target = path.resolve(file);
+  // node:crypto on first use: flag parsing loads this module on every command (Node ≥ 20.16).
+  const { randomBytes } = process.getBuiltinModule("node:crypto");
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await writeFile(temp, text, { flag: "wx" });

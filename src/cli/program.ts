@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { IO } from "./io.js";
 import { DEFAULT_TIMEOUT_MS, FORMATS, parseIdList, parsePlugin, parseProfile, parseTimeout, UsageError, type Format } from "./options.js";
-import { EXIT } from "../diagnosis/verdicts.js";
+import { EXIT } from "../diagnosis/exit-codes.js";
 import { OptionsError } from "../api/errors.js";
 import { parseOutput, type OutputTarget } from "./output-files.js";
 import { redactString } from "../report/redact.js";

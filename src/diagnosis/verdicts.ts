@@ -2,6 +2,9 @@
 // Documented in docs/verdicts.md (and the exit codes in README.md); both are a public contract.
 import type { Fix } from "../engine/types.js";
 import { API_KEY_FIX } from "../xai/constants.js";
+import { EXIT } from "./exit-codes.js";
+
+export { EXIT };
 
 export const VERDICT_CODES = [
   "healthy",
@@ -44,18 +47,6 @@ const RELOGIN: Fix = { text: "Sign in to xAI again (device-code login)", command
 export const API_KEY_PATH: Fix = API_KEY_FIX;
 const USAGE_PAGE: Fix = { text: "See what your subscription allows and what is used at https://grok.com/?_s=usage" };
 
-/** Exit codes, identical in every output format (README.md, docs/verdicts.md). */
-export const EXIT = {
-  ok: 0,
-  unverified: 1,
-  usage: 2,
-  internal: 3,
-  store: 10,
-  session: 11,
-  entitlement: 12,
-  network: 13,
-  upstream: 14,
-} as const;
 
 export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   healthy: {

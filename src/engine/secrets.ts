@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
-
 /** A short, stable, one-way name for a secret: enough to tell two tokens apart, nothing more. */
 export function fingerprint(secret: string): string {
+  // node:crypto is loaded on first use, not at import: every command loads the redactor (flag
+  // errors are redacted), most never fingerprint anything. process.getBuiltinModule: Node ≥ 20.16.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return `fp:${createHash("sha256").update(secret).digest("hex").slice(0, 8)}`;
 }
 

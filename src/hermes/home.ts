@@ -4,7 +4,10 @@
 // hermes_cli/_startup_profile.py (@ 389528d0) _apply_profile_override (-p and the sticky profile).
 import { stat } from "node:fs/promises";
 import { formatBytes, readBounded } from "./safe-read.js";
+import { normalizeProfileName } from "./profile-name.js";
 import path from "node:path";
+
+export { normalizeProfileName };
 
 export type ProfileSource = "flag" | "active_profile" | "home_path";
 
@@ -70,23 +73,6 @@ export function defaultRootFor(home: string | undefined, nativeHome: string, pla
   if (isInside(home, nativeHome, p)) return nativeHome;
   const resolved = p.resolve(home);
   return p.basename(p.dirname(resolved)) === "profiles" ? p.dirname(p.dirname(resolved)) : resolved;
-}
-
-const PROFILE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-/** profiles.py: trim, lower-case, `default` case-insensitively; then the id pattern. */
-export function normalizeProfileName(raw: string): { ok: true; name: string } | { ok: false; error: string } {
-  const stripped = raw.trim();
-  if (!stripped) return { ok: false, error: "the profile name is empty" };
-  if (stripped.toLowerCase() === "default") return { ok: true, name: "default" };
-  const name = stripped.toLowerCase();
-  if (/[\\/]/.test(name) || name === "." || name === "..") {
-    return { ok: false, error: `invalid profile name ${JSON.stringify(raw)}: it must be a name, not a path (no / or \\)` };
-  }
-  if (!PROFILE_ID.test(name)) {
-    return { ok: false, error: `invalid profile name ${JSON.stringify(raw)}: Hermes profile names match [a-z0-9][a-z0-9_-]{0,63}` };
-  }
-  return { ok: true, name };
 }
 
 /**
