@@ -60,7 +60,8 @@ describe("offline and local commands", () => {
   });
 
   it("checks, schema and triage send nothing and load no undici", async () => {
-    for (const args of [["checks", "--json"], ["schema", "report"], ["triage", "--json", "/dev/null"]]) {
+    // `checks --format json`, not `checks --json`: that one skips commander, the positive control below.
+    for (const args of [["checks", "--format", "json"], ["schema", "report"], ["triage", "--json", "/dev/null"]]) {
       const t = await traceModules(args, { env: { HOME: sb.userHome } });
       expect(t.run.stderr, args.join(" ")).toBe(""); // triage exits 1 for an unknown verdict
       expect(t.run.stdout, args.join(" ")).toMatch(/^\{/);
