@@ -9,13 +9,17 @@ import { readFileSync, writeSync } from "node:fs";
 import type { IO } from "./io.js";
 import type { ChecksFlags, Commands } from "./program.js";
 
+/** The package's version: package.json is two folders up from the bundle (dist/bin/), three from tsc's dist/src/cli/. */
 function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "hermes-doctor") return pkg.version ?? "0.0.0";
+    } catch {
+      // not this one
+    }
   }
+  return "0.0.0";
 }
 
 /**
