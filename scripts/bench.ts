@@ -19,7 +19,7 @@ import type { CheckList } from "../src/report/check-list.js";
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPO = path.resolve(DIST, "..");
-const CLI = path.join(DIST, "bin/hermes-doctor.js");
+const CLI = path.join(DIST, "bin/hermes-doctor.cjs");
 const EMULATOR = path.join(DIST, "fixtures/emulator/cli.js");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100);

@@ -7,7 +7,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { resolveHermesHome, tildePath } from "../src/hermes/home.js";
 
-const CLI = fileURLToPath(new URL("../bin/hermes-doctor.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../bin/hermes-doctor.cjs", import.meta.url));
 
 const userHome = os.homedir();
 const home = await resolveHermesHome({ env: process.env, platform: process.platform, userHome });

@@ -14,7 +14,7 @@ describe("start-up paths", () => {
     const t = await traceModules(args);
     expect(t.run.code).toBe(0);
     expect(t.run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    expect(t.urls).toEqual([`${DIST}/bin/hermes-doctor.js`, `${DIST}/src/cli/main.js`]);
+    expect(t.urls).toEqual([`${DIST}/bin/hermes-doctor.cjs`, `${DIST}/src/cli/main.js`]);
   });
 
   it.each([["checks"], ["checks", "--json"], ["checks", "--format", "json"]])("%j lists from the catalogue: no check module, zod, yaml, undici, chalk or ora", async (...args) => {

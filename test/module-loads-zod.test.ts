@@ -20,7 +20,7 @@ const { emulator, sb } = useEmulatorAndSandbox();
 async function packagesLoadedBy(args: string[], input?: string): Promise<{ run: CliRun; packages: Set<string> }> {
   const t = await traceModules(args, { env: { HOME: sb().userHome, TMPDIR: sb().dir }, ...(input !== undefined ? { input } : {}) });
   // The trace saw the CLI itself load: an empty list would prove nothing.
-  expect(t.urls.some((u) => u.endsWith("/dist/bin/hermes-doctor.js")), t.urls.join("\n")).toBe(true);
+  expect(t.urls.some((u) => u.endsWith("/dist/bin/hermes-doctor.cjs")), t.urls.join("\n")).toBe(true);
   return { run: t.run, packages: new Set(HEAVY.filter((p) => t.loads(p))) };
 }
 

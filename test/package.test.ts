@@ -67,7 +67,7 @@ describe("the packed package", () => {
     const list = await run("tar", ["-tzf", tarball], dir);
     const files = list.stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
     expect(files).toEqual(expect.arrayContaining([
-      "dist/src/index.js", "dist/src/index.d.ts", "dist/bin/hermes-doctor.js",
+      "dist/src/index.js", "dist/src/index.d.ts", "dist/bin/hermes-doctor.cjs",
       "dist/fixtures/emulator/server.js", "fixtures/plugins/example-check.mjs",
     ]));
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);

@@ -74,20 +74,11 @@ function installSignalHandlers(io: IO, critical: typeof import("../engine/critic
   process.on("SIGTERM", onSignal(143));
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === "--version" || argv[0] === "-V") {
-  // What commander prints for a leading --version/-V, whatever follows (program.ts sets
-  // `.version(version, "-V, --version")`; it writes `${version}\n` and exits 0). Written straight
-  // to fd 1: setting up process.stdout (a stream over a pipe) costs more than the rest of this path.
-  const line = `${toolVersion()}\n`;
-  try {
-    writeSync(1, line);
-  } catch (err) {
-    // A non-blocking stdout that is full: let the stream wait for it. Anything else (EPIPE: the
-    // reader is gone) leaves nobody to print to.
-    if ((err as NodeJS.ErrnoException).code === "EAGAIN") process.stdout.write(line);
-  }
-} else {
+/**
+ * Everything but --version. A function, not top-level await: the bin is bundled as CommonJS
+ * (scripts/bundle.ts), which Node loads faster than an ES module graph.
+ */
+async function run(argv: string[]): Promise<void> {
   // undici parses HTTP with llhttp compiled to WebAssembly (lib/dispatcher/client-h1.js lazyllhttp).
   // V8's optimising tier-up of that module costs ~35 MiB and background CPU in a process that makes
   // a dozen requests; the baseline compiler alone is plenty. Set before any of our modules loads.
@@ -102,4 +93,25 @@ if (argv[0] === "--version" || argv[0] === "-V") {
   // is unref'd, so a normal run exits at once and stdout is never cut short; a save still in
   // progress (a check the runner stopped waiting for) is let finish first.
   setTimeout(() => void critical.criticalSectionsDone(critical.CRITICAL_WAIT_MS).then(() => process.exit(code)), 2_000).unref();
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === "--version" || argv[0] === "-V") {
+  // What commander prints for a leading --version/-V, whatever follows (program.ts sets
+  // `.version(version, "-V, --version")`; it writes `${version}\n` and exits 0). Written straight
+  // to fd 1: setting up process.stdout (a stream over a pipe) costs more than the rest of this path.
+  const line = `${toolVersion()}\n`;
+  try {
+    writeSync(1, line);
+  } catch (err) {
+    // A non-blocking stdout that is full: let the stream wait for it. Anything else (EPIPE: the
+    // reader is gone) leaves nobody to print to.
+    if ((err as NodeJS.ErrnoException).code === "EAGAIN") process.stdout.write(line);
+  }
+} else {
+  run(argv).catch((err: unknown) => {
+    // Only reachable before main() takes over (it catches everything): no secret is known yet.
+    process.stderr.write(`hermes-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  });
 }

@@ -8,7 +8,6 @@
 // prepareAtomicWrite does every step that does not need the content (resolve, stat) up front, so
 // a caller holding a just-rotated token goes straight to write + fsync + rename.
 
-import { randomBytes } from "node:crypto";
 import { promises as fs, constants as fsc } from "node:fs";
 import path from "node:path";
 
@@ -118,7 +117,7 @@ export function isTempFileOf(realPath: string, name: string): boolean {
 async function writeTo(targetPath: string, real: string, text: string, mode: number, owner: { uid: number; gid: number } | undefined, seams: AtomicWriteSeams): Promise<void> {
   const platform = seams.platform ?? process.platform;
   const dir = path.dirname(real);
-  const tmp = path.join(dir, `.${path.parse(real).name}_${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = path.join(dir, `.${path.parse(real).name}_${process.getBuiltinModule("node:crypto").randomBytes(6).toString("hex")}.tmp`);
   let created = false;
   try {
     // O_EXCL at 0600 like mkstemp: the secret is never readable at the process umask.

@@ -11,9 +11,13 @@
 // Fallback (Windows, no flock(1), or HERMES_DOCTOR_PYTHON set): a Python child that holds the lock
 // until we close its stdin or die. python3 is often a version-manager shim that takes ~1 s to start.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { constants as fsc, promises as fs } from "node:fs";
 import path from "node:path";
+
+/** node:child_process on first lock, not at start-up: most runs never take the lock (Node ≥ 20.16). */
+const spawn = ((...args: Parameters<typeof import("node:child_process").spawn>) =>
+  process.getBuiltinModule("node:child_process").spawn(...args)) as typeof import("node:child_process").spawn;
 
 export const AUTH_LOCK_TIMEOUT_MS = 15_000;
 export const XAI_REFRESH_LOCK_TIMEOUT_MS = 25_000;

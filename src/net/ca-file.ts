@@ -1,6 +1,5 @@
 // Reading --ca-file: kept apart from the HTTP client so the CLI can validate the flag
 // before anything runs, without loading undici.
-import { X509Certificate } from "node:crypto";
 // A leaf module with no imports of its own: the one bounded reader, shared with src/hermes.
 import { formatBytes, readBoundedSync } from "../hermes/safe-read.js";
 
@@ -30,7 +29,8 @@ export function readCaFile(file: string): string[] {
   }
   blocks.forEach((pem, n) => {
     try {
-      new X509Certificate(pem);
+      // node:crypto on first use: most runs name no CA file (process.getBuiltinModule: Node ≥ 20.16).
+      new (process.getBuiltinModule("node:crypto").X509Certificate)(pem);
     } catch {
       throw new CaFileError(`CA file ${file}: certificate #${n + 1} is not a valid PEM certificate`);
     }

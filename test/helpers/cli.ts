@@ -1,10 +1,10 @@
-// Spawns the built CLI exactly as a user would (node dist/bin/hermes-doctor.js ..., the package's bin).
+// Spawns the built CLI exactly as a user would (node dist/bin/hermes-doctor.cjs ..., the package's bin).
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLI = path.join(ROOT, "dist/bin/hermes-doctor.js");
+export const CLI = path.join(ROOT, "dist/bin/hermes-doctor.cjs");
 
 export interface CliRun {
   code: number | null;
