@@ -175,6 +175,8 @@ const OFFLINE: [string, (w: World) => Omit<Case, "name">][] = [
   ["usage error: --grok-base with a query", (w) => ({ args: ["xai", ...w.home, "--grok-base", `https://grok.example/v1?token=${CANARY.query}`], code: 2, stderrHas: "--grok-base" })],
   ["usage error: HERMES_DOCTOR_ISSUER with a query", (w) => ({ args: ["xai", ...w.home], env: { HERMES_DOCTOR_ISSUER: evilUrl }, code: 2 })],
   ["usage error: --timeout", (w) => ({ args: ["xai", ...w.home, "--timeout", "nope"], code: 2 })],
+  // An option we do not have, given a secret: commander quotes it; its value is never echoed.
+  ["usage error: an unknown option holding a token", (w) => ({ args: ["xai", ...w.home, `--token=${CANARY.refresh}`], code: 2, stderrHas: "unknown option '--token=[redacted]'" })],
   // The internal-error path: a plugin's details throw while the report is built, outside the
   // runner's isolation, with every secret of the run in the message (test/plugins/crashes-with-secrets.mjs).
   ["internal error (exit 3), text", (w) => ({ args: ["xai", "--offline", ...w.home, "--plugin", CRASH_PLUGIN], code: 3, stderrHas: crash })],

@@ -88,8 +88,9 @@ export function buildProgram(io: IO, commands: Commands, version: string): Comma
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      // commander quotes the offending argument, which may be a URL with a token in its query.
-      writeErr: (s) => io.stderr.write(redactString(s, [])),
+      // commander quotes the offending argument, which may be a URL with a token in its query, or
+      // an option we do not have given a secret (`--token=…`): its value is never echoed.
+      writeErr: (s) => io.stderr.write(redactString(s.replace(/(unknown option '[^'=\s]+=)[^']*'/, "$1[redacted]'"), [])),
     });
 
   program
