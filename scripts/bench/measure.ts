@@ -1,10 +1,17 @@
 // Spawning a command as a whole process and reading what a user feels: wall time, the time from
 // the last byte of output to the process being gone, and peak RSS (reported by the child itself).
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 // The child reports its own peak RSS on exit, on a line of its own on stderr. Every measured
-// process, the bare-node baseline included, gets the same hook, so ratios stay fair.
-const RSS_HOOK = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nBENCH_RSS_KB='+process.resourceUsage().maxRSS+'\\n'))";
+// process, the bare-node baseline included, gets the same hook, so ratios stay fair. A CommonJS
+// preload (--require), not an ES one (--import): that would start Node's ES loader in every
+// process, ~10% of a bare start, and hide what an ES-free bin saves.
+const RSS_HOOK = path.join(mkdtempSync(path.join(os.tmpdir(), "hd-bench-hook-")), "rss.cjs");
+writeFileSync(RSS_HOOK, "process.on('exit',()=>process.stderr.write('\\nBENCH_RSS_KB='+process.resourceUsage().maxRSS+'\\n'));\n");
+process.on("exit", () => rmSync(path.dirname(RSS_HOOK), { recursive: true, force: true }));
 
 export interface Sample {
   wallMs: number;
@@ -15,14 +22,14 @@ export interface Sample {
   stdout: string;
 }
 
-/** Runs `node [--import hook] ...args` once, asynchronously (an emulator may share our event loop). */
+/** Runs `node --require hook ...args` once with exactly `env`, asynchronously. */
 export function runNode(args: string[], env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let last = t0;
     let stdout = "";
     let stderr = "";
-    const child = spawn(process.execPath, ["--import", RSS_HOOK, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--require", RSS_HOOK, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (d) => {
       stdout += d;
       last = performance.now();
