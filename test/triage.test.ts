@@ -230,6 +230,21 @@ describe("the streaming reader on hostile input", () => {
     expect(await linesOf([...bytes].map((b) => Buffer.from([b])))).toEqual(["first ⚠️ line", "second", "third"]);
   });
 
+  it("decodes ASCII chunks on the fast path exactly as the streaming decoder would, around cut characters", async () => {
+    // A lead byte at a chunk's end, then a pure-ASCII chunk: the decoder's held byte becomes U+FFFD.
+    expect(await linesOf([Buffer.from([0x61, 0xe2]), Buffer.from("bc\n")])).toEqual(["a\ufffdbc"]);
+    // A character cut between chunks, then ASCII: decoded whole.
+    expect(await linesOf([Buffer.from([0x61, 0xc3]), Buffer.from([0xa9, 0x62]), Buffer.from("c\n")])).toEqual(["a\u00e9bc"]);
+    // Every way of cutting a mixed text into three chunks reads as the whole text does.
+    const text = Buffer.from("ok ascii\nnon-ascii ⚠️ é 𝄞\n\xff tail\nlast");
+    const whole = new TextDecoder().decode(text).split("\n");
+    for (let i = 0; i <= text.length; i++) {
+      for (let j = i; j <= text.length; j += 3) {
+        expect(await linesOf([text.subarray(0, i), text.subarray(i, j), text.subarray(j)]), `${i}/${j}`).toEqual(whole);
+      }
+    }
+  });
+
   it("turns invalid UTF-8 into U+FFFD and drops NUL bytes (a UTF-16 log still matches)", async () => {
     expect(await linesOf([Buffer.from([0x66, 0xff, 0xfe, 0x6f, 0x0a])])).toEqual(["f\ufffd\ufffdo"]);
     const utf16 = Buffer.from("HTTP 403: OAuth2 access token could not be validated\n", "utf16le");
