@@ -1,6 +1,6 @@
 // config.provider: which provider Hermes routes chat to, from config.yaml and <home>/.env, and
 // whether an API key silently preempts the OAuth login (hermes_cli/auth.py resolve_provider /
-// _env_key_auto_detected @ 00067189; shared/reference §6).
+// _env_key_auto_detected @ 00067189).
 import path from "node:path";
 import type { DoctorCheck } from "./context.js";
 import type { StoreHomeData } from "./store-home.js";

@@ -1,5 +1,5 @@
 // config.route: with model.provider unset and no API key preempting it, Hermes routes chat to
-// auth.json's active_provider (hermes_cli/auth.py resolve_provider step 6; shared/reference §6).
+// auth.json's active_provider (hermes_cli/auth.py resolve_provider step 6).
 // `hermes auth add xai-oauth` only sets it when no provider is active yet (§3), so a login can
 // exist while Hermes keeps using another provider.
 import type { DoctorCheck } from "./context.js";

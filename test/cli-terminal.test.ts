@@ -1,5 +1,5 @@
 // Colour and spinner decisions, and the real thing under a pseudo-terminal: ora loops forever on
-// a TTY that reports 0 columns (stack-notes §1.3), so the doctor must finish there too.
+// a TTY that reports 0 columns, so the doctor must finish there too.
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -20,7 +20,7 @@ export function processIO(): IO {
 
 /**
  * Colour level for a stream: --no-color, then NO_COLOR, then FORCE_COLOR, then the stream
- * being a real terminal. chalk alone ignores NO_COLOR (stack-notes §1.2), so we decide.
+ * being a real terminal. chalk alone ignores NO_COLOR, so we decide.
  */
 export function colorLevel(stream: Stream, env: IO["env"], flagColor: boolean): 0 | 1 | 2 | 3 {
   if (!flagColor) return 0;
@@ -40,7 +40,7 @@ export function colorLevel(stream: Stream, env: IO["env"], flagColor: boolean): 
 
 /**
  * A spinner only on a real terminal that reports its width (ora loops forever on a TTY
- * with 0 columns, stack-notes §1.3), never in CI and never for machine formats.
+ * with 0 columns), never in CI and never for machine formats.
  */
 export function spinnerAllowed(stream: Stream, env: IO["env"], format: string): boolean {
   return format === "text" && stream.isTTY === true && (stream.columns ?? 0) > 0 && !isCi(env) && env.TERM !== "dumb";

@@ -80,7 +80,7 @@ Verdicts and fixes: docs/verdicts.md. JSON schema: docs/report.schema.json (or: 
 
 export function buildProgram(io: IO, commands: Commands, version: string): Command {
   const program = new Command("hermes-doctor");
-  // Set before .command() so subcommands inherit them (stack-notes §1.1).
+  // Set before .command() so subcommands inherit them.
   program
     .description("A doctor for Hermes Agent logins. First target: the xAI (Grok) OAuth login.")
     .version(version, "-V, --version")

@@ -1,5 +1,5 @@
 // Progress on stderr while checks run. ora is imported lazily: it is only needed on a
-// real terminal, and costs ~45 ms to load (stack-notes §2.3).
+// real terminal, and costs ~45 ms to load.
 import type { Stream } from "./io.js";
 
 export interface Progress {

@@ -1,7 +1,7 @@
 // <home>/config.yaml as Hermes reads it, and the provider Hermes resolves from it. Sources
 // (NousResearch/hermes-agent @ 00067189): hermes_cli/config.py (YAML load; a parse failure falls
 // back to the default config), hermes_cli/auth.py resolve_provider / _env_key_auto_detected /
-// _PROVIDER_ALIASES / the registry order. shared/reference §6.
+// _PROVIDER_ALIASES / the registry order.
 import { isDict } from "./json.js";
 import { readBoundedText } from "./safe-read.js";
 

@@ -4,6 +4,8 @@
 // and messages (colinhacks/zod packages/zod/src/v4/locales/en.ts; test/store-shape.test.ts keeps
 // the zod schemas as the oracle). Inputs are never copied: a valid value is returned as it is.
 
+import { isDict } from "./json.js";
+
 /** One reason a value is not the expected shape: where (path) and why, never the value itself. */
 export interface SchemaIssue {
   path: string;
@@ -26,7 +28,6 @@ function received(v: unknown): string {
   return typeof v;
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const mismatch = (expected: string, v: unknown, at: Key[], out: RawIssue[]) =>
   out.push({ at, message: `Invalid input: expected ${expected}, received ${received(v)}` });
 

@@ -132,7 +132,7 @@ export function classifyTransportError(err: unknown, ctx: ClassifyContext): Tran
     return { ...base, kind: "ca_file", message: oneLine(i.message) };
   }
 
-  // Abort / deadline: AbortSignal reasons are DOMExceptions, not UND_ERR codes (stack-notes §1.4).
+  // Abort / deadline: AbortSignal reasons are DOMExceptions, not UND_ERR codes.
   if (i.name === "TimeoutError") {
     return { ...base, kind: "timeout", message: `The request to ${host}${via} did not finish within its time limit` };
   }

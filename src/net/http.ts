@@ -1,5 +1,5 @@
-// The doctor's only HTTP client: undici's `dispatcher.request` (not fetch, which hides the error
-// code; stack-notes §1.4) on an explicit dispatcher, with proxy settings taken from an env snapshot.
+// The doctor's only HTTP client: undici's `dispatcher.request` (not fetch, whose `TypeError: fetch
+// failed` buries the error code in `cause`) on an explicit dispatcher, with proxy settings taken from an env snapshot.
 // request() never throws for transport problems; it returns a classified failure. undici itself
 // is loaded on the first createHttpClient (or loadUndici), never at import: see ./undici.ts.
 

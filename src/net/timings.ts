@@ -1,4 +1,4 @@
-// Per-connection DNS/TCP/TLS timings (stack-notes §1.4): wrap undici's buildConnector, whose
+// Per-connection DNS/TCP/TLS timings: wrap undici's buildConnector, whose
 // connector returns the socket synchronously, and listen for lookup/connect/secureConnect.
 // A connection is attributed to the request that first sends headers on it, via the
 // diagnostics channels undici:request:create and undici:client:sendHeaders.

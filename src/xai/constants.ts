@@ -1,5 +1,5 @@
 // xAI OAuth facts Hermes hardcodes. Source: NousResearch/hermes-agent hermes_cli/auth_constants.py
-// (@ 09d3fbd4) and hermes_cli/auth_xai.py (@ 05451959); see shared/reference §3.
+// (@ 09d3fbd4) and hermes_cli/auth_xai.py (@ 05451959).
 
 /** The provider id under which Hermes stores the login (providers.* and credential_pool.*). */
 export const XAI_PROVIDER_ID = "xai-oauth";

@@ -1,6 +1,6 @@
 // xAI model facts Hermes acts on. Retirements: NousResearch/hermes-agent hermes_cli/xai_retirement.py
 // (@ 164118b6); default model: website/docs/guides/xai-grok-oauth.md (@ 1556a27a), "Default model
-// grok-4.6" (shared/reference §5).
+// grok-4.6".
 
 /** The model Hermes' xai-oauth route uses when config.yaml names none. */
 export const DEFAULT_XAI_OAUTH_MODEL = "grok-4.6";

@@ -1,5 +1,5 @@
 // Talking to xAI's OAuth server: OIDC discovery, the refresh grant and userinfo.
-// Facts: shared/reference/xai-api-and-oauth.md §3.1; Hermes hermes_cli/auth_xai.py
+// Facts: NousResearch/hermes-agent hermes_cli/auth_xai.py
 // (refresh is a form POST of grant_type, client_id, refresh_token; no scope is sent).
 import type { HttpClient, HttpOutcome } from "../net/http.js";
 import { XAI_OAUTH_CLIENT_ID } from "./constants.js";
